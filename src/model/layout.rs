@@ -1,0 +1,669 @@
+//! layout(): the exact memory of a scenario, as totals and as the allocation tree.
+
+use super::alloc::{Block, Domain};
+use super::containers::{self, Buffer, ListBuild, Source};
+use super::objects::{self, Elements, Group, Shape, Shared, SharedKind};
+use super::profile::Profile;
+use super::scenario::{Const, Container, Scenario, Values};
+use super::tree::{rounding, Bytes, Kind, Node, Text};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub container: ContainerFigures,
+    pub elements: ElementFigures,
+    pub totals: Bytes,
+    /// totals / n (None for n = 0).
+    pub per_element: Option<[f64; 3]>,
+    pub tree: Node,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContainerFigures {
+    pub bytes: Bytes,
+    /// Slots (list), items (array, ndarray) or inline items (tuple) the container has room for.
+    pub capacity: u64,
+    pub length: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ElementFigures {
+    /// References to elements (n), or values for a packed container.
+    pub count: u64,
+    /// Distinct element objects, shared ones included (0 for packed containers).
+    pub distinct: u64,
+    pub bytes: Bytes,
+}
+
+pub fn layout(s: &Scenario) -> Layout {
+    let p = s.profile;
+    let (container_nodes, capacity) = container_nodes(s);
+    let elements = s.container.is_boxed().then(|| objects::elements(s));
+    let element_nodes = elements
+        .as_ref()
+        .map(|e| element_nodes(p, e))
+        .unwrap_or_default();
+    let distinct = elements.as_ref().map_or(0, Elements::distinct);
+    let container_bytes: Bytes = container_nodes.iter().map(|c| c.bytes).sum();
+    let element_bytes: Bytes = element_nodes.iter().map(|c| c.bytes).sum();
+    let totals = container_bytes + element_bytes;
+    let per_element = (s.n > 0).then(|| {
+        let n = s.n as f64;
+        [
+            totals.getsizeof as f64 / n,
+            totals.requested as f64 / n,
+            totals.allocated as f64 / n,
+        ]
+    });
+    let mut children = container_nodes;
+    children.extend(element_nodes);
+    let tree = Node::parent(root_label(s), Kind::Root, 1, root_explain(s), children);
+    Layout {
+        container: ContainerFigures {
+            bytes: container_bytes,
+            capacity,
+            length: s.n,
+        },
+        elements: ElementFigures {
+            count: s.n,
+            distinct,
+            bytes: element_bytes,
+        },
+        totals,
+        per_element,
+        tree,
+    }
+}
+
+const PYMALLOC_NOTE: &str = "pymalloc hands out blocks in 16-byte size classes (for requests \
+     up to 512 bytes), so the request is rounded up to the next class.";
+
+fn field(name: impl Into<Text>, bytes: u64, explain: impl Into<Text>) -> Node {
+    Node::leaf(name, Kind::Header, 1, Bytes::same(bytes), explain)
+}
+
+fn gc_header(p: Profile, what: &str) -> Node {
+    Node::leaf(
+        "GC header",
+        Kind::Gc,
+        1,
+        Bytes::same(p.gc_head()),
+        format!(
+            "{what} can take part in reference cycles, so the cyclic garbage collector links \
+             them into its lists: {} bytes (two pointers) in front of the object, counted by \
+             sys.getsizeof.",
+            p.gc_head()
+        ),
+    )
+}
+
+/// ob_refcnt and ob_type. `type_explain` names the type: a fixed sentence, so no allocation.
+fn refcnt_type(p: Profile, type_explain: &'static str) -> [Node; 2] {
+    [
+        field(
+            "ob_refcnt",
+            p.ptr(),
+            "The reference count: how many references point at the object. Every Python object \
+             starts with it.",
+        ),
+        field("ob_type", p.ptr(), type_explain),
+    ]
+}
+
+fn object_node(
+    label: impl Into<Text>,
+    block: Block,
+    explain: &'static str,
+    mut fields: Vec<Node>,
+) -> Node {
+    fields.push(rounding(block, 1, PYMALLOC_NOTE));
+    Node::parent(label, Kind::Object, 1, explain, fields)
+}
+
+fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
+    let p = s.profile;
+    let alloc = p.allocator();
+    let n = s.n;
+    match s.container {
+        Container::ListAppend
+        | Container::ListRange
+        | Container::ListComprehension
+        | Container::ListRepeat => {
+            let how = containers::list_build(s);
+            let buf = containers::list_buffer(p, how, n);
+            let obj_block = alloc.malloc(Domain::Object, p.gc_head() + p.list_basic());
+            let [rc, ty] = refcnt_type(p, "A pointer to the type object (list), which tells CPython what the rest of the bytes mean.");
+            let object = object_node(
+                "list object",
+                obj_block,
+                "The list itself: a small fixed-size header that points at a separate array of \
+                 item pointers.",
+                vec![
+                    gc_header(p, "Lists"),
+                    rc,
+                    ty,
+                    field("ob_size", p.ptr(), "The number of items in use: len(x)."),
+                    field(
+                        "ob_item",
+                        p.ptr(),
+                        "A pointer to the separately allocated array of item pointers.",
+                    ),
+                    field(
+                        "allocated",
+                        p.ptr(),
+                        "How many slots the pointer array has room for.",
+                    ),
+                ],
+            );
+            let mut out = vec![object];
+            if let Some(b) = pointer_array(p, how, &buf, n) {
+                out.push(b);
+            }
+            (out, buf.capacity)
+        }
+        Container::Tuple => {
+            let obj = containers::tuple_object(p, Source::of(s.values), n);
+            let Some(obj) = obj.filter(|_| n > 0) else {
+                return (
+                    vec![Node::leaf(
+                        "the empty tuple (shared)",
+                        Kind::Shared,
+                        1,
+                        Bytes { getsizeof: p.gc_head() + p.tuple_basic(), requested: 0, allocated: 0 },
+                        "tuple() of nothing returns the one empty tuple the interpreter already has; \
+                         it costs nothing new.",
+                    )],
+                    0,
+                );
+            };
+            let block = obj.block.unwrap_or(Block {
+                requested: 0,
+                size: 0,
+                kind: super::alloc::BlockKind::Small,
+            });
+            let [rc, ty] = refcnt_type(p, "A pointer to the type object (tuple), which tells CPython what the rest of the bytes mean.");
+            let mut fields = vec![
+                gc_header(p, "Tuples"),
+                rc,
+                ty,
+                field(
+                    "ob_size",
+                    p.ptr(),
+                    "The number of items: len(x). A tuple never grows.",
+                ),
+                Node::leaf(
+                    "item pointers (inline)",
+                    Kind::Slots,
+                    n,
+                    Bytes::same(n * p.ptr()),
+                    format!(
+                        "A tuple stores its {}-byte item pointers inside the object itself, \
+                         exactly n of them: no separate array, no room to grow.",
+                        p.ptr()
+                    ),
+                ),
+            ];
+            fields.push(rounding(block, 1, PYMALLOC_NOTE));
+            let explain = match Source::of(s.values) {
+                Source::Sized | Source::Hinted => Text::Borrowed("tuple() knew the length in advance and allocated the object with exactly n item slots."),
+                Source::Unsized => Text::Owned(format!(
+                    "tuple() could not know the length, guessed 10 and grew the object by realloc ({} times), \
+                     then cut it back to exactly n items.",
+                    obj.reallocs
+                )),
+            };
+            (
+                vec![Node::parent(
+                    "tuple object",
+                    Kind::Object,
+                    1,
+                    explain,
+                    fields,
+                )],
+                n,
+            )
+        }
+        Container::Array(tc) => {
+            let itemsize = tc.itemsize(p);
+            let buf = containers::array_buffer(p, itemsize, n);
+            let gc = if p.array_is_gc() { p.gc_head() } else { 0 };
+            let obj_block = alloc.malloc(Domain::Object, gc + p.array_basic());
+            let [rc, ty] = refcnt_type(p, "A pointer to the type object (array.array), which tells CPython what the rest of the bytes mean.");
+            let mut fields = vec![];
+            if gc > 0 {
+                fields.push(gc_header(p, "Since 3.10, arrays"));
+            }
+            fields.extend([
+                rc,
+                ty,
+                field("ob_size", p.ptr(), "The number of items in use: len(x)."),
+                field("ob_item", p.ptr(), "A pointer to the separately allocated buffer of raw values."),
+                field("allocated", p.ptr(), "How many items the buffer has room for."),
+                field("ob_descr", p.ptr(), format!("A pointer to the typecode's descriptor ('{}', {} bytes per item).", tc.0, itemsize)),
+                field("weakreflist", p.ptr(), "The head of the list of weak references to this array."),
+                field("ob_exports", p.ptr(), "How many buffer views (memoryview, NumPy) are exported; padded to a full word."),
+            ]);
+            let object = object_node(
+                format!("array.array('{}') object", tc.0),
+                obj_block,
+                "The array object: a header pointing at one buffer of raw C values, no per-item objects.",
+                fields,
+            );
+            let mut out = vec![object];
+            if let Some(block) = buf.block {
+                out.push(Node::parent(
+                    "data buffer (ob_item)",
+                    Kind::Buffer,
+                    1,
+                    format!(
+                        "The values themselves, packed: {itemsize} bytes each. array.array(typecode, iterable) appends \
+                         item by item, so the buffer grew by about 1/16 at a time ({} reallocs).",
+                        buf.reallocs
+                    ),
+                    vec![
+                        Node::leaf(
+                            "values",
+                            Kind::Payload,
+                            n,
+                            Bytes::same(n * itemsize),
+                            format!("{n} values of {itemsize} bytes, stored directly: no pointer, no object header."),
+                        ),
+                        Node::leaf(
+                            "over-allocation",
+                            Kind::Slack,
+                            buf.capacity - n,
+                            Bytes::same((buf.capacity - n) * itemsize),
+                            "Room for more items: array_resize over-allocates by about 1/16 (less than a list's 1/8, \
+                             because arrays are meant to be memory-lean).",
+                        ),
+                        rounding(block, 1, PYMALLOC_NOTE),
+                    ],
+                ));
+            }
+            (out, buf.capacity)
+        }
+        Container::Ndarray(dt) => {
+            let nbytes = n * dt.itemsize();
+            let obj_block = alloc.malloc(Domain::Object, p.ndarray_basic());
+            let data_block = alloc.malloc(Domain::Raw, nbytes.max(1));
+            let w = p.ptr();
+            let int_field = |name: &'static str, padded: &'static str, explain: &'static str| {
+                field(if w == 8 { padded } else { name }, w, explain)
+            };
+            let [rc, ty] = refcnt_type(p, "A pointer to the type object (numpy.ndarray), which tells CPython what the rest of the bytes mean.");
+            let object = object_node(
+                format!("ndarray object ({})", dt.name()),
+                obj_block,
+                "The ndarray object: a fixed header describing one block of raw values, however many there are.",
+                vec![
+                    rc,
+                    ty,
+                    field("data", w, "A pointer to the data buffer."),
+                    int_field("nd", "nd (+4 padding)", "The number of dimensions (1 here)."),
+                    field("dimensions", w, "A pointer to the shape."),
+                    field("strides", w, "A pointer to the strides: bytes to step per dimension."),
+                    field("base", w, "The array this one is a view of, if any (None here: it owns its data)."),
+                    field("descr", w, format!("A pointer to the dtype ({}, {} bytes per item).", dt.name(), dt.itemsize())),
+                    int_field("flags", "flags (+4 padding)", "Owns-data, contiguity and writeability flags."),
+                    field("weakreflist", w, "The head of the list of weak references."),
+                    field("_buffer_info", w, "Cached buffer-protocol format information."),
+                    field("mem_handler", w, "The memory handler that allocated the data (NumPy >= 1.22)."),
+                ],
+            );
+            let meta = Node::leaf(
+                "shape + strides",
+                Kind::Metadata,
+                2,
+                Bytes { getsizeof: 2 * w, requested: 0, allocated: 0 },
+                "One word of shape and one of strides, counted by sys.getsizeof; NumPy takes them from its \
+                 cache of small dimension blocks, so no new allocation shows up in tracemalloc.",
+            );
+            let mut data = vec![Node::leaf(
+                "values",
+                Kind::Payload,
+                n,
+                Bytes::same(nbytes),
+                format!(
+                    "{n} values of {} bytes, stored directly: no pointer, no object header. This is all \
+                     NumPy needs per element.",
+                    dt.itemsize()
+                ),
+            )];
+            if nbytes == 0 {
+                data.push(Node::leaf(
+                    "placeholder byte",
+                    Kind::Padding,
+                    1,
+                    Bytes {
+                        getsizeof: 0,
+                        requested: 1,
+                        allocated: 1,
+                    },
+                    "An empty array still allocates 1 byte, so its data pointer is never NULL.",
+                ));
+            }
+            data.push(rounding(data_block, 1, PYMALLOC_NOTE));
+            let buffer = Node::parent(
+                "data buffer",
+                Kind::Buffer,
+                1,
+                "NumPy allocates the data with the C library's malloc (not pymalloc), exactly n * itemsize \
+                 bytes: an ndarray never over-allocates.",
+                data,
+            );
+            (vec![object, meta, buffer], n)
+        }
+    }
+}
+
+fn pointer_array(p: Profile, how: ListBuild, buf: &Buffer, n: u64) -> Option<Node> {
+    let block = buf.block?;
+    let ptr = p.ptr();
+    let slack_explain: Text = match how {
+        ListBuild::Append => Text::Owned(format!(
+            "Room for future appends: list_resize over-allocates by about 1/8 so that append stays \
+             amortised O(1). This list was reallocated {} times on the way to {n} items.",
+            buf.reallocs
+        )),
+        ListBuild::FromIter(Source::Unsized) => Text::Owned(format!(
+            "list() of an iterator without a length starts from a guess of 8 slots, then grows like \
+             append ({} reallocs); it trims only if more than half is unused.",
+            buf.reallocs
+        )),
+        ListBuild::FromIter(_) if p.minor() >= 10 => "list() was told the length, so it allocated \
+             exactly n slots, rounded up to an even number (list_preallocate_exact, 3.10+)."
+            .into(),
+        ListBuild::FromIter(Source::Sized) => "list(range(...)) knows the length, so it \
+             allocates exactly n slots (list_preallocate_exact)."
+            .into(),
+        ListBuild::FromIter(Source::Hinted) => "Before 3.10, list() grows an empty list to the \
+             length hint through list_resize, which over-allocates like append."
+            .into(),
+        ListBuild::Repeat => "[v] * n allocates exactly n slots.".into(),
+    };
+    Some(Node::parent(
+        "pointer array (ob_item)",
+        Kind::Buffer,
+        1,
+        format!(
+            "One {ptr}-byte pointer per item: the list holds references, and each element lives \
+             elsewhere as its own object."
+        ),
+        vec![
+            Node::leaf(
+                "used slots",
+                Kind::Slots,
+                n,
+                Bytes::same(n * ptr),
+                format!("{n} pointers of {ptr} bytes, one per item."),
+            ),
+            Node::leaf(
+                "over-allocated slots",
+                Kind::Slack,
+                buf.capacity - n,
+                Bytes::same((buf.capacity - n) * ptr),
+                slack_explain,
+            ),
+            rounding(block, 1, PYMALLOC_NOTE),
+        ],
+    ))
+}
+
+fn element_nodes(p: Profile, e: &Elements) -> Vec<Node> {
+    let mut groups = e.groups.clone();
+    groups.sort_by_key(|g| (g.shape, g.requested));
+    let mut out: Vec<Node> = groups.iter().map(|g| group_node(p, g)).collect();
+    out.extend(e.shared.iter().map(|s| shared_node(p, s)));
+    out
+}
+
+fn group_node(p: Profile, g: &Group) -> Node {
+    let c = g.count;
+    let block = p.allocator().malloc(Domain::Object, g.requested);
+    let note = PYMALLOC_NOTE;
+    match g.shape {
+        Shape::Float => {
+            let [rc, ty] = refcnt_type(p, "A pointer to the type object (float), which tells CPython what the rest of the bytes mean.");
+            Node::parent(
+                "float objects",
+                Kind::Objects,
+                c,
+                format!(
+                    "Each float is its own {}-byte heap object: a header and the 8-byte C double.",
+                    g.requested
+                ),
+                vec![
+                    times(rc, c),
+                    times(ty, c),
+                    Node::leaf(
+                        "ob_fval (the double)",
+                        Kind::Payload,
+                        c,
+                        Bytes::same(8 * c),
+                        "The value: an 8-byte IEEE 754 double.",
+                    ),
+                    rounding(block, c, note),
+                ],
+            )
+        }
+        Shape::Int {
+            digits,
+            alloc_digits,
+        } => {
+            let [rc, ty] = refcnt_type(p, "A pointer to the type object (int), which tells CPython what the rest of the bytes mean.");
+            let size_field = if p.minor() >= 12 {
+                field(
+                    "lv_tag",
+                    p.ptr(),
+                    "The digit count and the sign, packed into one word (3.12+).",
+                )
+            } else {
+                field(
+                    "ob_size",
+                    p.ptr(),
+                    "The number of digits, negative for negative ints.",
+                )
+            };
+            let used = p.var_head() + 4 * digits;
+            let padding = g.requested - used;
+            let (pad_label, pad_explain) = if alloc_digits > digits {
+                (
+                    "unused digit",
+                    "range() past C long adds 1 with x_add, which allocates one digit more than its \
+                     larger operand; the result is normalised but never shrunk. sys.getsizeof does not \
+                     count it, tracemalloc does.",
+                )
+            } else {
+                (
+                    "struct padding",
+                    "Since 3.11 a one-digit int is allocated as a whole sizeof(PyLongObject), padded to \
+                     a multiple of 8: sys.getsizeof says 28, tracemalloc sees 32.",
+                )
+            };
+            let s = if digits == 1 { "" } else { "s" };
+            let (label, digit_label): (Text, Text) = match digits {
+                1 => (
+                    "int objects, 1 digit".into(),
+                    "ob_digit (1 x 4 bytes)".into(),
+                ),
+                2 => (
+                    "int objects, 2 digits".into(),
+                    "ob_digit (2 x 4 bytes)".into(),
+                ),
+                3 => (
+                    "int objects, 3 digits".into(),
+                    "ob_digit (3 x 4 bytes)".into(),
+                ),
+                d => (
+                    format!("int objects, {d} digits").into(),
+                    format!("ob_digit ({d} x 4 bytes)").into(),
+                ),
+            };
+            Node::parent(
+                label,
+                Kind::Objects,
+                c,
+                format!(
+                    "Each int outside the small-int cache is its own heap object: a {}-byte header and \
+                     {digits} 30-bit digit{s}, {} bytes requested.",
+                    p.var_head(),
+                    g.requested
+                ),
+                vec![
+                    times(rc, c),
+                    times(ty, c),
+                    times(size_field, c),
+                    Node::leaf(
+                        digit_label,
+                        Kind::Payload,
+                        c,
+                        Bytes::same(4 * digits * c),
+                        "The value itself, in base 2**30: each 4-byte digit holds 30 bits.",
+                    ),
+                    Node::leaf(
+                        pad_label,
+                        Kind::Padding,
+                        c,
+                        Bytes { getsizeof: 0, requested: padding * c, allocated: padding * c },
+                        pad_explain,
+                    ),
+                    rounding(block, c, note),
+                ],
+            )
+        }
+    }
+}
+
+/// A per-object field repeated over `count` objects.
+fn times(mut n: Node, count: u64) -> Node {
+    n.count = count;
+    n.bytes = n.bytes.times(count);
+    n
+}
+
+fn shared_node(p: Profile, s: &Shared) -> Node {
+    let (label, explain): (Text, &str) = match s.kind {
+        SharedKind::SmallInts => (
+            "small ints -5..256 (shared)".into(),
+            "CPython creates the ints -5 to 256 once at start-up and reuses them: these slots point at \
+             objects that already existed, so they cost nothing new.",
+        ),
+        SharedKind::Constant(c) => (
+            format!("the constant {} (shared)", const_text(c)).into(),
+            "Every slot points at the same object, a constant of the code that already existed: one \
+             object, n references.",
+        ),
+        SharedKind::RangeStart(v) => (
+            format!("range start {v} (shared)").into(),
+            "A range past C long hands out its own start object first; it existed before x was built.",
+        ),
+    };
+    let _ = p;
+    Node::leaf(
+        label,
+        Kind::Shared,
+        s.distinct,
+        Bytes {
+            getsizeof: s.getsizeof,
+            requested: 0,
+            allocated: 0,
+        },
+        explain,
+    )
+}
+
+pub fn const_text(c: Const) -> String {
+    match c {
+        Const::Int(v) => v.to_string(),
+        Const::Float(f) => super::code::py_float(f),
+    }
+}
+
+fn root_label(s: &Scenario) -> String {
+    let what = match s.values {
+        Values::FloatRange { .. } | Values::Constant(Const::Float(_)) => "floats",
+        _ => "ints",
+    };
+    let container: Text = match s.container {
+        Container::ListAppend => "list (append loop)".into(),
+        Container::ListRange => "list(...)".into(),
+        Container::ListComprehension => "list comprehension".into(),
+        Container::ListRepeat => "[v] * n".into(),
+        Container::Tuple => "tuple".into(),
+        Container::Array(tc) => format!("array.array('{}')", tc.0).into(),
+        Container::Ndarray(dt) => format!("ndarray {}", dt.name()).into(),
+    };
+    format!("x: {container} of {} {what}", group_digits(s.n))
+}
+
+fn root_explain(s: &Scenario) -> String {
+    if s.container.is_boxed() {
+        format!(
+            "Everything building x allocated on {}: the container and the element objects it points to.",
+            s.profile.describe()
+        )
+    } else {
+        format!(
+            "Everything building x allocated on {}: one header and one packed buffer of values.",
+            s.profile.describe()
+        )
+    }
+}
+
+/// 1000000 → "1,000,000".
+pub fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scenario::{Dtype, Typecode};
+
+    #[test]
+    fn node_texts_are_ascii_and_sum_to_parents() {
+        let containers = [
+            Container::ListAppend,
+            Container::ListRange,
+            Container::ListRepeat,
+            Container::Tuple,
+            Container::Array(Typecode('d')),
+            Container::Ndarray(Dtype::Float16),
+        ];
+        for p in Profile::ALL {
+            for c in containers {
+                for v in [
+                    Values::Constant(Const::Float(0.5)),
+                    Values::Constant(Const::Int(-3)),
+                ] {
+                    for n in [0, 1, 9, 100_000] {
+                        let l = layout(&Scenario {
+                            container: c,
+                            values: v,
+                            n,
+                            profile: p,
+                        });
+                        l.tree.walk(&mut |node, _| {
+                            assert!(
+                                node.label.is_ascii() && node.explain.is_ascii(),
+                                "{}",
+                                node.label
+                            );
+                            if !node.children.is_empty() {
+                                let sum: Bytes = node.children.iter().map(|c| c.bytes).sum();
+                                assert_eq!(sum, node.bytes, "{}", node.label);
+                            }
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
