@@ -1,0 +1,54 @@
+// Transfer sizes of everything a visitor downloads (index.html and www/, the wasm included):
+// raw, gzip -9 and brotli, and the total. With --check, fails past the 120 KiB gzip budget.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { root } from "./lib.mjs";
+
+export const BUDGET_GZIP = 120 * 1024;
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+/** [{file, raw, gzip, brotli}] for the page's files, plus a total row. */
+export function sizes(base = root) {
+  const files = [join(base, "index.html"), ...walk(join(base, "www"))].filter((f) =>
+    /\.(html|js|css|wasm|svg)$/.test(f),
+  );
+  const rows = files.map((f) => {
+    const buf = readFileSync(f);
+    return {
+      file: relative(base, f),
+      raw: buf.length,
+      gzip: gzipSync(buf, { level: 9 }).length,
+      brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+    };
+  });
+  const total = { file: "total", raw: 0, gzip: 0, brotli: 0 };
+  for (const r of rows) for (const k of ["raw", "gzip", "brotli"]) total[k] += r[k];
+  return [...rows.sort((a, b) => b.gzip - a.gzip), total];
+}
+
+const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+
+if (process.argv[1]?.endsWith("size.mjs")) {
+  const rows = sizes();
+  const w = Math.max(...rows.map((r) => r.file.length));
+  console.log(`${"file".padEnd(w)}  ${"raw".padStart(10)}  ${"gzip".padStart(10)}  ${"brotli".padStart(10)}`);
+  for (const r of rows) {
+    console.log(
+      `${r.file.padEnd(w)}  ${kib(r.raw).padStart(10)}  ${kib(r.gzip).padStart(10)}  ${kib(r.brotli).padStart(10)}`,
+    );
+  }
+  const total = rows.at(-1);
+  const verdict = `${total.gzip} bytes gzipped, budget ${BUDGET_GZIP} (120 KiB)`;
+  if (process.argv.includes("--check") && total.gzip > BUDGET_GZIP) {
+    console.error(`✗ the page is over its size budget: ${verdict}`);
+    process.exit(1);
+  }
+  console.log(`✓ page transfer: ${verdict}`);
+}
