@@ -42,9 +42,17 @@ fn n() -> impl Strategy<Value = u64> {
 
 /// A random scenario that Python would accept (the same checks layout()'s parser makes).
 fn scenario() -> impl Strategy<Value = Scenario> {
-    (container(), values(), n(), profile()).prop_filter_map("valid", |(container, values, n, profile)| {
-        valid(Scenario { container, values, n, profile })
-    })
+    (container(), values(), n(), profile()).prop_filter_map(
+        "valid",
+        |(container, values, n, profile)| {
+            valid(Scenario {
+                container,
+                values,
+                n,
+                profile,
+            })
+        },
+    )
 }
 
 fn valid(s: Scenario) -> Option<Scenario> {
@@ -71,10 +79,18 @@ fn valid(s: Scenario) -> Option<Scenario> {
 }
 
 fn check_tree(node: &boxed_vs_packed::model::Node) {
-    assert!(node.bytes.requested <= node.bytes.allocated, "{}: requested > allocated", node.label);
+    assert!(
+        node.bytes.requested <= node.bytes.allocated,
+        "{}: requested > allocated",
+        node.label
+    );
     if !node.children.is_empty() {
         let sum: Bytes = node.children.iter().map(|c| c.bytes).sum();
-        assert_eq!(sum, node.bytes, "{} is not the sum of its children", node.label);
+        assert_eq!(
+            sum, node.bytes,
+            "{} is not the sum of its children",
+            node.label
+        );
         node.children.iter().for_each(check_tree);
     }
 }
