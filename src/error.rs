@@ -26,7 +26,11 @@ impl Error {
     }
 }
 
-const MIB: f64 = 1024.0 * 1024.0;
+/// Bytes as MiB with one decimal, in integer arithmetic (no float formatting in the wasm).
+fn mib(bytes: u64) -> String {
+    let tenths = (bytes.saturating_mul(10) + (1 << 19)) >> 20;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -38,11 +42,11 @@ impl fmt::Display for Error {
                 limit,
             } => write!(
                 f,
-                "n: this structure needs about {:.1} MiB ({needed} bytes) but linear memory \
-                 stopped growing at {:.1} MiB (the limit is {:.0} MiB); choose a smaller n",
-                *needed as f64 / MIB,
-                *reached as f64 / MIB,
-                *limit as f64 / MIB
+                "n: this structure needs about {} MiB ({needed} bytes) but linear memory \
+                 stopped growing at {} MiB (the limit is {} MiB); choose a smaller n",
+                mib(*needed),
+                mib(*reached),
+                limit >> 20
             ),
             Error::Cancelled => write!(f, "the lab run was cancelled"),
         }

@@ -4,40 +4,12 @@
 use super::layout::{group_digits, Layout};
 use super::scenario::{Const, Container, Dtype, Scenario, Values};
 
-/// Python's repr() of a float: shortest round-trip digits, exponent form outside 1e-4..1e16.
-pub fn py_float(x: f64) -> String {
-    let e = format!("{x:e}");
-    let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let decpt = exp + 1;
-    let body = if decpt <= -4 || decpt > 16 {
-        let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() {
-            String::new()
-        } else {
-            format!(".{rest}")
-        };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{first}{dot}e{esign}{:02}", exp.abs())
-    } else if decpt <= 0 {
-        format!("0.{}{digits}", "0".repeat((-decpt) as usize))
-    } else if decpt as usize >= digits.len() {
-        format!("{digits}{}.0", "0".repeat(decpt as usize - digits.len()))
-    } else {
-        let (a, b) = digits.split_at(decpt as usize);
-        format!("{a}.{b}")
-    };
-    format!("{sign}{body}")
-}
+use super::num::int_text;
+pub use super::num::py_float;
 
 fn lit(c: Const) -> String {
     match c {
-        Const::Int(v) => v.to_string(),
+        Const::Int(v) => int_text(v),
         Const::Float(f) => py_float(f),
     }
 }
@@ -54,10 +26,12 @@ fn np_dtype(d: Dtype) -> String {
 pub fn build_code(s: &Scenario) -> String {
     let (it, item, loop_) = match s.values {
         Values::IntRange { start } => {
+            let start = int_text(start);
             let r = format!("range({start}, {start} + n)");
             (r.clone(), "i".to_owned(), format!("for i in {r}"))
         }
         Values::FloatRange { start } => {
+            let start = int_text(start);
             let r = format!("range({start}, {start} + n)");
             (
                 format!("map(float, {r})"),
@@ -165,24 +139,4 @@ pub fn check_snippet(s: &Scenario, l: &Layout) -> String {
         l.totals.allocated
     ));
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::py_float;
-
-    #[test]
-    fn floats_print_like_python_repr() {
-        assert_eq!(py_float(0.0), "0.0");
-        assert_eq!(py_float(-0.0), "-0.0");
-        assert_eq!(py_float(2.5), "2.5");
-        assert_eq!(py_float(-1000.0), "-1000.0");
-        assert_eq!(py_float(0.1), "0.1");
-        assert_eq!(py_float(1e16), "1e+16");
-        assert_eq!(py_float(1234567890123456.0), "1234567890123456.0");
-        assert_eq!(py_float(1.152921504606847e18), "1.152921504606847e+18");
-        assert_eq!(py_float(0.0001), "0.0001");
-        assert_eq!(py_float(0.00001), "1e-05");
-        assert_eq!(py_float(1.5e-300), "1.5e-300");
-    }
 }

@@ -1,5 +1,6 @@
-//! How each container's own memory ends up after Python builds it: the object, and the buffer
-//! it grew through CPython's resize calls, replayed in O(log n) steps (one per realloc).
+//! How each container's buffer grows while Python builds it: the (re)allocations CPython makes,
+//! as a short list of steps (one per realloc, O(log n) of them). The model folds the steps over
+//! the allocator's arithmetic; the lab performs them for real while it appends items.
 
 use super::alloc::{Allocator, Block, Domain};
 use super::profile::Profile;
@@ -9,7 +10,7 @@ use super::scenario::{Container, Scenario, Values};
 /// How list() / tuple() learn the length of what they consume.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// range: has __len__ (list preallocates exactly) and an exact length hint.
+    /// range: has __len__ and an exact length hint.
     Sized,
     /// itertools.repeat: no __len__, but an exact __length_hint__.
     Hinted,
@@ -38,29 +39,6 @@ pub enum ListBuild {
     Repeat,
 }
 
-/// A growable buffer: slots (or items) it has room for, and the block that holds them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Buffer {
-    pub capacity: u64,
-    pub block: Option<Block>,
-    /// How many times the buffer was (re)allocated on the way.
-    pub reallocs: u32,
-}
-
-impl Buffer {
-    const EMPTY: Buffer = Buffer {
-        capacity: 0,
-        block: None,
-        reallocs: 0,
-    };
-
-    fn resize(&mut self, alloc: Allocator, capacity: u64, item: u64) {
-        self.block = Some(alloc.realloc(Domain::Object, self.block, capacity * item));
-        self.capacity = capacity;
-        self.reallocs += 1;
-    }
-}
-
 pub fn list_build(s: &Scenario) -> ListBuild {
     match s.container {
         Container::ListRange => ListBuild::FromIter(Source::of(s.values)),
@@ -69,29 +47,44 @@ pub fn list_build(s: &Scenario) -> ListBuild {
     }
 }
 
-/// A list's ob_item array after `n` items went in the given way.
-pub fn list_buffer(p: Profile, how: ListBuild, n: u64) -> Buffer {
-    let (alloc, minor, ptr) = (p.allocator(), p.minor(), p.ptr());
-    let mut buf = Buffer::EMPTY;
+/// When `at` items are in, the buffer is reallocated to hold `capacity` items
+/// (`capacity == 0` after items: the buffer shrinks to nothing, or a tuple becomes the shared
+/// empty tuple).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub at: u64,
+    pub capacity: u64,
+}
+
+/// Steps of a list's ob_item array while `n` items go in the given way.
+pub fn list_steps(p: Profile, how: ListBuild, n: u64) -> Vec<Step> {
+    let minor = p.minor();
+    let mut steps = Vec::with_capacity(48);
+    let mut cap = 0;
+    let mut push = |at: u64, c: u64, cap: &mut u64| {
+        steps.push(Step { at, capacity: c });
+        *cap = c;
+    };
     // Appending from `size` until n items are in, reallocating whenever the list is full.
-    let fill = |buf: &mut Buffer, mut size: u64| -> u64 {
+    let fill = |push: &mut dyn FnMut(u64, u64, &mut u64), cap: &mut u64| {
+        let mut size = 0;
         while size < n {
-            if size == buf.capacity {
-                if let Some(cap) = rules::list_resize(minor, buf.capacity, size, size + 1) {
-                    buf.resize(alloc, cap, ptr);
+            if size == *cap {
+                if let Some(c) = rules::list_resize(minor, *cap, size, size + 1) {
+                    push(size, c, cap);
                 }
             }
-            size = n.min(buf.capacity);
+            size = n.min(*cap);
         }
         size
     };
     match how {
         ListBuild::Append => {
-            fill(&mut buf, 0);
+            fill(&mut push, &mut cap);
         }
         ListBuild::Repeat => {
             if n > 0 {
-                buf.resize(alloc, n, ptr);
+                push(0, n, &mut cap);
             }
         }
         ListBuild::FromIter(source) => {
@@ -103,28 +96,110 @@ pub fn list_buffer(p: Profile, how: ListBuild, n: u64) -> Buffer {
             if minor >= 10 {
                 // list_extend on an empty list: list_preallocate_exact(length hint).
                 if hint > 0 {
-                    buf.resize(alloc, rules::list_preallocate_exact(minor, hint), ptr);
+                    push(0, rules::list_preallocate_exact(minor, hint), &mut cap);
                 }
             } else {
                 // list___init__ preallocates exactly for a sized iterable, then list_extend
                 // grows to the length hint through list_resize.
                 if source == Source::Sized && n > 0 {
-                    buf.resize(alloc, rules::list_preallocate_exact(minor, n), ptr);
+                    push(0, rules::list_preallocate_exact(minor, n), &mut cap);
                 }
-                if let Some(cap) = rules::list_resize(minor, buf.capacity, 0, hint) {
-                    buf.resize(alloc, cap, ptr);
+                if let Some(c) = rules::list_resize(minor, cap, 0, hint) {
+                    push(0, c, &mut cap);
                 }
             }
-            let size = fill(&mut buf, 0);
+            let size = fill(&mut push, &mut cap);
             // "Cut back result list if initial guess was too large."
-            if size < buf.capacity {
-                if let Some(cap) = rules::list_resize(minor, buf.capacity, size, size) {
-                    buf.resize(alloc, cap, ptr);
+            if size < cap {
+                if let Some(c) = rules::list_resize(minor, cap, size, size) {
+                    push(size, c, &mut cap);
                 }
             }
         }
     }
+    steps
+}
+
+/// Steps of a tuple object (its items are inline): PySequence_Tuple's guess, growth by
+/// "ten and then 25%", and the final cut to exactly n. No steps: the shared empty tuple.
+pub fn tuple_steps(source: Source, n: u64) -> Vec<Step> {
+    let hint = match source {
+        Source::Sized | Source::Hinted => n,
+        Source::Unsized => TUPLE_DEFAULT_HINT,
+    };
+    let mut steps = Vec::new();
+    if hint == 0 {
+        return steps;
+    }
+    steps.push(Step {
+        at: 0,
+        capacity: hint,
+    });
+    let (mut cap, mut j) = (hint, 0);
+    while j < n {
+        if j >= cap {
+            cap = rules::tuple_grow(cap);
+            steps.push(Step {
+                at: j,
+                capacity: cap,
+            });
+        }
+        j = n.min(cap);
+    }
+    if j < cap {
+        // _PyTuple_Resize(&t, 0) hands back the shared empty tuple.
+        steps.push(Step { at: j, capacity: j });
+    }
+    steps
+}
+
+/// Steps of an array.array's item buffer: array(typecode, iterable) always appends one by one
+/// (ins1 → array_resize); it never asks the iterable for its length.
+pub fn array_steps(n: u64) -> Vec<Step> {
+    let mut steps = Vec::with_capacity(64);
+    let (mut cap, mut size) = (0, 0);
+    while size < n {
+        if size == cap {
+            if let Some(c) = rules::array_resize(cap, size, size + 1, cap > 0) {
+                steps.push(Step {
+                    at: size,
+                    capacity: c,
+                });
+                cap = c;
+            }
+        }
+        size = n.min(cap);
+    }
+    steps
+}
+
+/// A buffer after its steps: slots it has room for, and the block holding them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Buffer {
+    pub capacity: u64,
+    pub block: Option<Block>,
+    /// How many times the buffer was (re)allocated on the way.
+    pub reallocs: u32,
+}
+
+/// Fold steps over the allocator's rules. `bytes(capacity)` is the request for a capacity.
+pub fn replay(alloc: Allocator, steps: &[Step], bytes: impl Fn(u64) -> u64) -> Buffer {
+    let mut buf = Buffer {
+        capacity: 0,
+        block: None,
+        reallocs: 0,
+    };
+    for s in steps {
+        buf.block = Some(alloc.realloc(Domain::Object, buf.block, bytes(s.capacity)));
+        buf.capacity = s.capacity;
+        buf.reallocs += 1;
+    }
     buf
+}
+
+/// A list's ob_item array after `n` items went in the given way.
+pub fn list_buffer(p: Profile, how: ListBuild, n: u64) -> Buffer {
+    replay(p.allocator(), &list_steps(p, how, n), |c| c * p.ptr())
 }
 
 /// Bytes of a tuple object with `items` slots, GC header included.
@@ -132,59 +207,18 @@ pub fn tuple_bytes(p: Profile, items: u64) -> u64 {
     p.gc_head() + p.tuple_basic() + items * p.ptr()
 }
 
-/// The tuple object itself (items are inline): None when Python returns the shared empty tuple.
+/// The tuple object itself: None when Python returns the shared empty tuple.
 pub fn tuple_object(p: Profile, source: Source, n: u64) -> Option<Buffer> {
-    let alloc = p.allocator();
-    let hint = match source {
-        Source::Sized | Source::Hinted => n,
-        Source::Unsized => TUPLE_DEFAULT_HINT,
-    };
-    if hint == 0 {
+    let steps = tuple_steps(source, n);
+    if steps.last().is_none_or(|s| s.capacity == 0) {
         return None;
     }
-    let mut obj = Buffer::EMPTY;
-    obj.block = Some(alloc.malloc(Domain::Object, tuple_bytes(p, hint)));
-    obj.capacity = hint;
-    obj.reallocs = 1;
-    let mut j = 0;
-    while j < n {
-        if j >= obj.capacity {
-            let grown = rules::tuple_grow(obj.capacity);
-            obj.block = Some(alloc.realloc(Domain::Object, obj.block, tuple_bytes(p, grown)));
-            obj.capacity = grown;
-            obj.reallocs += 1;
-        }
-        j = n.min(obj.capacity);
-    }
-    if j < obj.capacity {
-        if j == 0 {
-            // _PyTuple_Resize(&t, 0) hands back the shared empty tuple.
-            return None;
-        }
-        obj.block = Some(alloc.realloc(Domain::Object, obj.block, tuple_bytes(p, j)));
-        obj.capacity = j;
-        obj.reallocs += 1;
-    }
-    Some(obj)
+    Some(replay(p.allocator(), &steps, |c| tuple_bytes(p, c)))
 }
 
-/// An array.array's item buffer after n appends (array(typecode, iterable) always appends one
-/// by one through ins1/array_resize: it never asks the iterable for its length).
+/// An array.array's item buffer after n appends.
 pub fn array_buffer(p: Profile, itemsize: u64, n: u64) -> Buffer {
-    let alloc = p.allocator();
-    let mut buf = Buffer::EMPTY;
-    let mut size = 0;
-    while size < n {
-        if size == buf.capacity {
-            if let Some(cap) =
-                rules::array_resize(buf.capacity, size, size + 1, buf.block.is_some())
-            {
-                buf.resize(alloc, cap, itemsize);
-            }
-        }
-        size = n.min(buf.capacity);
-    }
-    buf
+    replay(p.allocator(), &array_steps(n), |c| c * itemsize)
 }
 
 #[cfg(test)]
@@ -226,5 +260,23 @@ mod tests {
     #[test]
     fn array_of_1000_has_1030_items() {
         assert_eq!(array_buffer(Profile::Py313, 8, 1000).capacity, 1030);
+    }
+
+    #[test]
+    fn steps_are_few_and_ordered() {
+        let steps = list_steps(Profile::Py312, ListBuild::Append, 1_000_000_000_000);
+        assert!(steps.len() < 300, "{} steps", steps.len());
+        assert!(steps.windows(2).all(|w| w[0].at <= w[1].at));
+        assert_eq!(
+            tuple_steps(Source::Unsized, 0),
+            vec![
+                Step {
+                    at: 0,
+                    capacity: 10
+                },
+                Step { at: 0, capacity: 0 }
+            ]
+        );
+        assert!(tuple_object(Profile::Py312, Source::Unsized, 0).is_none());
     }
 }

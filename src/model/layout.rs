@@ -553,7 +553,7 @@ fn shared_node(p: Profile, s: &Shared) -> Node {
              object, n references.",
         ),
         SharedKind::RangeStart(v) => (
-            format!("range start {v} (shared)").into(),
+            format!("range start {} (shared)", super::num::int_text(v)).into(),
             "A range past C long hands out its own start object first; it existed before x was built.",
         ),
     };
@@ -573,7 +573,7 @@ fn shared_node(p: Profile, s: &Shared) -> Node {
 
 pub fn const_text(c: Const) -> String {
     match c {
-        Const::Int(v) => v.to_string(),
+        Const::Int(v) => super::num::int_text(v),
         Const::Float(f) => super::code::py_float(f),
     }
 }

@@ -5,6 +5,7 @@ pub mod alloc;
 pub mod code;
 pub mod containers;
 pub mod layout;
+pub mod num;
 pub mod objects;
 pub mod profile;
 pub mod raw;

@@ -176,14 +176,15 @@ fn small_ints_shared(p: Profile, lo: i128, hi: i128) -> Option<Shared> {
     })
 }
 
-fn int_range(p: Profile, start: i128, n: u64) -> Elements {
-    let mut out = Elements::default();
+/// range(start, start + n) split where the answer can change (the cache edges and the
+/// digit-count edges, for v and for v - 1): (first value, last value, how they are made).
+fn int_range_pieces(p: Profile, start: i128, n: u64) -> Vec<(i128, i128, Made)> {
+    let mut out = Vec::new();
     if n == 0 {
         return out;
     }
     let end = start + n as i128 - 1;
     let long_path = !range_is_fast(p, start, n);
-    // Values where the answer can change: the cache edges and digit-count edges, for v and v - 1.
     let mut cuts: Vec<i128> = vec![start + 1];
     for edge in [
         SMALL_INT_MIN,
@@ -202,10 +203,18 @@ fn int_range(p: Profile, start: i128, n: u64) -> Elements {
     let mut lo = start;
     for hi_next in cuts.into_iter().chain(std::iter::once(end + 1)) {
         let hi = hi_next - 1;
-        if lo > hi {
-            continue;
+        if lo <= hi {
+            out.push((lo, hi, range_value(p, start, long_path, lo)));
         }
-        match range_value(p, start, long_path, lo) {
+        lo = hi_next;
+    }
+    out
+}
+
+fn int_range(p: Profile, start: i128, n: u64) -> Elements {
+    let mut out = Elements::default();
+    for (lo, hi, made) in int_range_pieces(p, start, n) {
+        match made {
             Made::Cached => {
                 if let Some(s) = small_ints_shared(p, lo, hi) {
                     merge_shared(&mut out, s);
@@ -221,7 +230,6 @@ fn int_range(p: Profile, start: i128, n: u64) -> Elements {
                 ..g
             }),
         }
-        lo = hi_next;
     }
     out
 }
@@ -254,6 +262,154 @@ fn int_mod(p: Profile, k: u64, n: u64) -> Elements {
         ..from_long(p, SMALL_INT_MAX + 1)
     });
     out
+}
+
+/// One element as Python produces it: its value, and whether it is a new object.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    Int(i128),
+    Float(f64),
+}
+
+/// How the elements of a run come to be.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Make {
+    /// Objects that already existed (the small ints by value, else the constant or range's
+    /// own start object).
+    Shared,
+    /// New objects: `requested` bytes of this shape each.
+    Fresh { shape: Shape, requested: u64 },
+}
+
+/// Consecutive elements [from, to) made the same way: the lab builds each run in a tight loop.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Run {
+    pub from: u64,
+    pub to: u64,
+    pub make: Make,
+}
+
+/// The values of a scenario, element by element and run by run.
+#[derive(Clone, Copy, Debug)]
+pub struct ElementSource {
+    p: Profile,
+    values: Values,
+    n: u64,
+}
+
+impl ElementSource {
+    pub fn new(s: &Scenario) -> Self {
+        ElementSource {
+            p: s.profile,
+            values: s.values,
+            n: s.n,
+        }
+    }
+
+    pub fn values(&self) -> Values {
+        self.values
+    }
+
+    /// Element i's value.
+    #[inline]
+    pub fn value(&self, i: u64) -> Value {
+        match self.values {
+            Values::IntRange { start } => Value::Int(start + i as i128),
+            Values::FloatRange { start } => Value::Float((start + i as i128) as f64),
+            Values::IntMod { k } => Value::Int((i % k) as i128),
+            Values::Constant(Const::Int(v)) => Value::Int(v),
+            Values::Constant(Const::Float(f)) => Value::Float(f),
+        }
+    }
+
+    /// The runs covering 0..n, in order.
+    pub fn runs(&self) -> Vec<Run> {
+        let (p, n) = (self.p, self.n);
+        let mut out = Vec::new();
+        if n == 0 {
+            return out;
+        }
+        match self.values {
+            Values::IntRange { start } => {
+                for (lo, hi, made) in int_range_pieces(p, start, n) {
+                    let make = match made {
+                        Made::Fresh(g) => Make::Fresh {
+                            shape: g.shape,
+                            requested: g.requested,
+                        },
+                        Made::Cached | Made::Start => Make::Shared,
+                    };
+                    out.push(Run {
+                        from: (lo - start) as u64,
+                        to: (hi - start) as u64 + 1,
+                        make,
+                    });
+                }
+            }
+            Values::FloatRange { .. } => out.push(Run {
+                from: 0,
+                to: n,
+                make: Make::Fresh {
+                    shape: Shape::Float,
+                    requested: p.float_size(),
+                },
+            }),
+            Values::IntMod { k } => {
+                let cached = (SMALL_INT_MAX + 1) as u64;
+                if k <= cached {
+                    out.push(Run {
+                        from: 0,
+                        to: n,
+                        make: Make::Shared,
+                    });
+                } else {
+                    let g = from_long(p, SMALL_INT_MAX + 1);
+                    let fresh = Make::Fresh {
+                        shape: g.shape,
+                        requested: g.requested,
+                    };
+                    let mut at = 0;
+                    while at < n {
+                        let cycle_end = (at + k).min(n);
+                        out.push(Run {
+                            from: at,
+                            to: (at + cached).min(n),
+                            make: Make::Shared,
+                        });
+                        if at + cached < cycle_end {
+                            out.push(Run {
+                                from: at + cached,
+                                to: cycle_end,
+                                make: fresh,
+                            });
+                        }
+                        at = cycle_end;
+                    }
+                }
+            }
+            Values::Constant(_) => out.push(Run {
+                from: 0,
+                to: n,
+                make: Make::Shared,
+            }),
+        }
+        out
+    }
+
+    /// Bytes requested for the object holding `value` (0 when shared), found in `runs`: lets
+    /// the lab rebuild a freed object's allocation size from what it reads in the object.
+    pub fn requested_for(&self, runs: &[Run], value: Value) -> u64 {
+        let i = match (self.values, value) {
+            (Values::IntRange { start }, Value::Int(v)) => (v - start) as u64,
+            (Values::IntMod { .. }, Value::Int(v)) => v as u64,
+            _ => 0,
+        };
+        let at = runs.partition_point(|r| r.to <= i);
+        runs.get(at).map_or(0, |r| match r.make {
+            Make::Fresh { requested, .. } => requested,
+            Make::Shared => 0,
+        })
+    }
 }
 
 /// The element objects of a boxed container built from these values.

@@ -45,16 +45,10 @@ impl Raw {
     pub fn preview(&self) -> String {
         match self {
             Raw::Null => "null".into(),
-            Raw::Bool(b) => b.to_string(),
-            Raw::Num(x) => fmt_f64(*x),
-            Raw::Int(i) => i.to_string(),
-            Raw::Str(s) => {
-                let mut out: String = s.chars().take(32).collect();
-                if s.chars().count() > 32 {
-                    out.push('…');
-                }
-                format!("{out:?}")
-            }
+            Raw::Bool(b) => if *b { "true" } else { "false" }.into(),
+            Raw::Num(x) => float_text(*x),
+            Raw::Int(i) => int_text(*i),
+            Raw::Str(s) => quote(s),
             Raw::List(_) => "an array".into(),
             Raw::Map(_) => "an object".into(),
             Raw::Other(t) => t.chars().take(32).collect(),
@@ -62,15 +56,8 @@ impl Raw {
     }
 }
 
-pub fn fmt_f64(x: f64) -> String {
-    if x.is_nan() {
-        "NaN".into()
-    } else if x.is_infinite() {
-        if x > 0.0 { "Infinity" } else { "-Infinity" }.into()
-    } else {
-        format!("{x}")
-    }
-}
+pub use super::num::float_text as fmt_f64;
+use super::num::{float_text, int_text, quote};
 
 impl<'de> Deserialize<'de> for Raw {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
@@ -235,7 +222,7 @@ impl JsonParser<'_> {
         // Unwrap the JS side's markers.
         if let [(k, Raw::Str(s))] = out.as_slice() {
             match k.as_str() {
-                MARK_NUM => return Ok(Raw::Num(s.parse().unwrap_or(f64::NAN))),
+                MARK_NUM => return Ok(Raw::Num(super::num::parse_f64(s).unwrap_or(f64::NAN))),
                 MARK_INT => {
                     return s.parse().map(Raw::Int).or_else(|_| Ok(Raw::Str(s.clone())));
                 }
@@ -323,9 +310,9 @@ impl JsonParser<'_> {
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| "bad number")?;
         // JS numbers are doubles: keep them as Num so "1.5" and "1e400" are judged as written.
-        text.parse()
+        super::num::parse_f64(text)
             .map(Raw::Num)
-            .map_err(|_| format!("bad number {text:?}"))
+            .ok_or_else(|| format!("bad number {}", quote(text)))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The scenario: what Python builds (container, element values, n) and on which CPython.
 //! Parsing checks every field and names it in the error, with what is allowed.
 
+use super::num::{int_text, quote};
 use super::profile::{Profile, PROFILE_NAMES};
 use super::raw::{fmt_f64, Raw};
 use crate::error::{Error, Result};
@@ -64,7 +65,10 @@ impl Typecode {
     pub fn parse(s: &str) -> Option<Typecode> {
         let mut chars = s.chars();
         match (chars.next(), chars.next()) {
-            (Some(c), None) if "bBhHiIlLqQfd".contains(c) => Some(Typecode(c)),
+            (
+                Some(c @ ('b' | 'B' | 'h' | 'H' | 'i' | 'I' | 'l' | 'L' | 'q' | 'Q' | 'f' | 'd')),
+                None,
+            ) => Some(Typecode(c)),
             _ => None,
         }
     }
@@ -351,8 +355,10 @@ impl Scenario {
                 return Err(Error::invalid(
                     "values.start",
                     format!(
-                        "start + n must be at most 2**63 - 1 = {I64_MAX} (start {start} + n {n} \
-                         is past it)"
+                        "start + n must be at most 2**63 - 1 = {} (start {} + n {} is past it)",
+                        int_text(I64_MAX),
+                        int_text(start),
+                        self.n
                     ),
                 ));
             }
@@ -405,9 +411,12 @@ fn check_bounds(s: &Scenario, lo: i128, hi: i128, what: &str) -> Result<()> {
         Some((a, b)) if a < lo || b > hi => Err(Error::invalid(
             "values",
             format!(
-                "{what} holds {lo}..{hi}, but these values reach {}..{}; choose values that fit, \
+                "{what} holds {}..{}, but these values reach {}..{}; choose values that fit, \
                  a smaller n, or a wider type",
-                a, b
+                int_text(lo),
+                int_text(hi),
+                int_text(a),
+                int_text(b)
             ),
         )),
         _ => Ok(()),
@@ -415,15 +424,11 @@ fn check_bounds(s: &Scenario, lo: i128, hi: i128, what: &str) -> Result<()> {
 }
 
 fn field_name(key: &str) -> String {
-    let mut out: String = key.chars().take(32).collect();
-    if key.chars().count() > 32 {
-        out.push('…');
-    }
-    format!("{out:?}")
+    quote(key)
 }
 
 fn quoted(s: &str) -> String {
-    Raw::Str(s.to_owned()).preview()
+    quote(s)
 }
 
 fn required_str<'a>(raw: &'a Raw, field: &str, allowed: &str) -> Result<&'a str> {
@@ -471,7 +476,10 @@ fn parse_n(v: Option<&Raw>) -> Result<u64> {
         }
     };
     if !(0..=MAX_N as i128).contains(&n) {
-        return Err(Error::invalid("n", format!("{allowed} (got {n})")));
+        return Err(Error::invalid(
+            "n",
+            format!("{allowed} (got {})", int_text(n)),
+        ));
     }
     Ok(n as u64)
 }
@@ -479,8 +487,10 @@ fn parse_n(v: Option<&Raw>) -> Result<u64> {
 /// An integer field: a JS safe integer, a JSON integer, or a decimal string for big values.
 fn parse_int(field: &str, v: Option<&Raw>, lo: i128, hi: i128) -> Result<i128> {
     let allowed = format!(
-        "must be a whole number from {lo} to {hi} (as a number up to 2**53 - 1, or a decimal \
-         string beyond that)"
+        "must be a whole number from {} to {} (as a number up to 2**53 - 1, or a decimal \
+         string beyond that)",
+        int_text(lo),
+        int_text(hi)
     );
     let x: i128 = match v {
         None | Some(Raw::Null) => return Err(Error::invalid(field, format!("missing; {allowed}"))),
@@ -525,7 +535,10 @@ fn parse_int(field: &str, v: Option<&Raw>, lo: i128, hi: i128) -> Result<i128> {
         }
     };
     if x < lo || x > hi {
-        return Err(Error::invalid(field, format!("{allowed} (got {x})")));
+        return Err(Error::invalid(
+            field,
+            format!("{allowed} (got {})", int_text(x)),
+        ));
     }
     Ok(x)
 }

@@ -1,0 +1,210 @@
+//! Number text for messages and Python code, kept small for the wasm build: ints print through
+//! 64-bit formatting (never the 128-bit one), and floats get their shortest round-trip digits
+//! from the platform: Rust's formatter natively, JavaScript's Number#toExponential in wasm
+//! (installed by `lib.rs`), so the page does not ship a second float printer.
+
+use std::sync::OnceLock;
+
+/// Decimal text of an i128 without 128-bit formatting code.
+pub fn int_text(v: i128) -> String {
+    if let Ok(x) = i64::try_from(v) {
+        x.to_string()
+    } else if let Ok(x) = u64::try_from(v) {
+        x.to_string()
+    } else {
+        // Split into 18-digit halves: |v| < 2**127 < 10**39.
+        let (neg, mut m) = (v < 0, v.unsigned_abs());
+        let mut parts = Vec::new();
+        while m > 0 {
+            parts.push((m % 1_000_000_000_000_000_000) as u64);
+            m /= 1_000_000_000_000_000_000;
+        }
+        let mut s = String::from(if neg { "-" } else { "" });
+        for (i, p) in parts.iter().rev().enumerate() {
+            if i == 0 {
+                s.push_str(&p.to_string());
+            } else {
+                let t = p.to_string();
+                s.push_str(&"0".repeat(18 - t.len()));
+                s.push_str(&t);
+            }
+        }
+        s
+    }
+}
+
+/// `x` in exponent form with the shortest digits that read back exactly, like "2.5e0",
+/// "-1.2345e-7" (Rust's `{:e}` syntax; JavaScript's "e+3" is normalised to it).
+pub type ExpFormatter = fn(f64) -> String;
+
+static EXP_FORMATTER: OnceLock<ExpFormatter> = OnceLock::new();
+
+/// Install the platform's formatter (the wasm build does, before anything formats a float).
+pub fn set_exp_formatter(f: ExpFormatter) {
+    let _ = EXP_FORMATTER.set(f);
+}
+
+/// Decimal text to f64 (JSON number syntax), None if it is not a number.
+pub type FloatParser = fn(&str) -> Option<f64>;
+
+static FLOAT_PARSER: OnceLock<FloatParser> = OnceLock::new();
+
+/// Install the platform's parser (the wasm build does).
+pub fn set_float_parser(f: FloatParser) {
+    let _ = FLOAT_PARSER.set(f);
+}
+
+pub fn parse_f64(text: &str) -> Option<f64> {
+    match FLOAT_PARSER.get() {
+        Some(f) => f(text),
+        None => default_parse(text),
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn default_parse(text: &str) -> Option<f64> {
+    text.parse().ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn default_parse(_text: &str) -> Option<f64> {
+    None
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn default_exp(x: f64) -> String {
+    format!("{x:e}")
+}
+
+#[cfg(target_arch = "wasm32")]
+fn default_exp(_x: f64) -> String {
+    String::from("NaN")
+}
+
+/// Shortest round-trip digits of a finite double: (negative, digits, exponent of the first
+/// digit), e.g. 2.5 -> (false, "25", 0) and 0.001 -> (false, "1", -3).
+pub fn shortest(x: f64) -> (bool, String, i32) {
+    let e = EXP_FORMATTER.get().map_or_else(|| default_exp(x), |f| f(x));
+    let (mantissa, exp) = e.split_once(['e', 'E']).unwrap_or((&e, "0"));
+    let exp: i32 = exp.trim_start_matches('+').parse().unwrap_or(0);
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    (neg, mantissa.chars().filter(|c| *c != '.').collect(), exp)
+}
+
+/// Plain text of a float for messages, like JavaScript prints it ("1.5", "1e+400" is Infinity).
+pub fn float_text(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    py_style(x, 21, -7, false)
+}
+
+/// Python's repr() of a float: shortest digits, exponent form outside 1e-4 <= |x| < 1e16.
+pub fn py_float(x: f64) -> String {
+    py_style(x, 16, -4, true)
+}
+
+/// Render shortest digits: fixed when the decimal point position is within (low, high],
+/// else d.ddde+XX; `dot_zero` adds ".0" to integral fixed forms (Python does, JS does not).
+fn py_style(x: f64, high: i32, low: i32, dot_zero: bool) -> String {
+    let (neg, digits, exp) = shortest(x);
+    let decpt = exp + 1;
+    let sign = if neg { "-" } else { "" };
+    let body = if decpt <= low || decpt > high {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let esign = if exp < 0 { '-' } else { '+' };
+        let e = exp.unsigned_abs();
+        if dot_zero {
+            format!("{first}{dot}e{esign}{}{e}", if e < 10 { "0" } else { "" })
+        } else {
+            format!("{first}{dot}e{esign}{e}")
+        }
+    } else if decpt <= 0 {
+        format!("0.{}{digits}", "0".repeat((-decpt) as usize))
+    } else if decpt as usize >= digits.len() {
+        let zeros = "0".repeat(decpt as usize - digits.len());
+        if dot_zero {
+            format!("{digits}{zeros}.0")
+        } else {
+            format!("{digits}{zeros}")
+        }
+    } else {
+        let (a, b) = digits.split_at(decpt as usize);
+        format!("{a}.{b}")
+    };
+    format!("{sign}{body}")
+}
+
+/// A short, safe quotation of a string for messages: at most 32 characters, escapes shown.
+pub fn quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for (i, c) in s.chars().enumerate() {
+        if i == 32 {
+            out.push('…');
+            break;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ints_print_without_128_bit_formatting() {
+        assert_eq!(int_text(-5), "-5");
+        assert_eq!(int_text(u64::MAX as i128), "18446744073709551615");
+        assert_eq!(
+            int_text(123456789012345678901234567890),
+            "123456789012345678901234567890"
+        );
+        assert_eq!(int_text(-(10i128.pow(20))), "-100000000000000000000");
+    }
+
+    #[test]
+    fn floats_print_like_python_and_js() {
+        assert_eq!(py_float(0.0), "0.0");
+        assert_eq!(py_float(-0.0), "-0.0");
+        assert_eq!(py_float(2.5), "2.5");
+        assert_eq!(py_float(-1000.0), "-1000.0");
+        assert_eq!(py_float(0.1), "0.1");
+        assert_eq!(py_float(1e16), "1e+16");
+        assert_eq!(py_float(1234567890123456.0), "1234567890123456.0");
+        assert_eq!(py_float(1.152921504606847e18), "1.152921504606847e+18");
+        assert_eq!(py_float(0.0001), "0.0001");
+        assert_eq!(py_float(0.00001), "1e-05");
+        assert_eq!(py_float(1.5e-300), "1.5e-300");
+        assert_eq!(float_text(1.5), "1.5");
+        assert_eq!(float_text(-3.0), "-3");
+        assert_eq!(float_text(1e21), "1e+21");
+        assert_eq!(float_text(f64::NAN), "NaN");
+        assert_eq!(float_text(f64::NEG_INFINITY), "-Infinity");
+    }
+
+    #[test]
+    fn quotes_are_short_and_escaped() {
+        assert_eq!(quote("dict"), "\"dict\"");
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+        assert_eq!(quote(&"x".repeat(100)).chars().count(), 35);
+    }
+}
