@@ -24,9 +24,13 @@ timed("lint: eslint + prettier", () => {
 });
 timed("native tests: cargo test", () => run("cargo", ["test", "--quiet"]));
 timed("wasm tests: wasm-bindgen-test-runner under Node", () =>
-  run("cargo", ["test", "--target", "wasm32-unknown-unknown", "--test", "wasm"], {
-    env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner" },
-  }),
+  run(
+    "cargo",
+    ["test", "--release", "--target", "wasm32-unknown-unknown", "--test", "wasm", "--test", "wasm_lab"],
+    {
+      env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner" },
+    },
+  ),
 );
 timed("size budget", () => run("node", ["scripts/size.mjs", "--check"]));
 timed("browser tests: Chromium via playwright-core", () => {

@@ -5,6 +5,16 @@
 
 const SEP = "\u0001";
 
+/** Shortest round-trip exponent form ("2.5e+0"): the model's float printer in wasm. */
+export function expForm(x) {
+  return x.toExponential();
+}
+
+/** JSON number text to a double (NaN when it is not one). */
+export function parseNumber(text) {
+  return Number(text);
+}
+
 /** True when JSON.stringify carries v exactly (no NaN, Infinity, BigInt, function, undefined). */
 function plain(v, depth) {
   if (v === null || typeof v === "string" || typeof v === "boolean") return true;

@@ -1,7 +1,10 @@
 //! The wasm-bindgen surface: boundary types, error mapping and the exports the page calls.
-//! Everything with substance lives in `model` (and later `lab`, `charts`).
+//! Everything with substance lives in `model` and `lab`; `api_lab` is the lab's boundary.
 
+mod api_lab;
+pub use api_lab::run_lab;
 pub mod error;
+pub mod lab;
 pub mod model;
 
 use wasm_bindgen::prelude::*;
@@ -13,6 +16,14 @@ use model::{Bytes, Node, Raw, Scenario};
 pub fn start() {
     // Runs on the page and in workers: no DOM here.
     console_error_panic_hook::set_once();
+    platform();
+}
+
+/// JavaScript prints and reads floats for the model, so core's float code is not shipped.
+/// Idempotent; every entry point that reads a scenario calls it (test harnesses skip `start`).
+fn platform() {
+    model::num::set_exp_formatter(exp_form);
+    model::num::set_float_parser(|t| Some(parse_number(t)).filter(|x| !x.is_nan() || t == "NaN"));
 }
 
 fn js_error(e: Error) -> JsError {
@@ -25,11 +36,16 @@ extern "C" {
     fn encode_value(v: &JsValue) -> String;
     #[wasm_bindgen(js_name = decodeLayout)]
     fn decode_layout(nums: &[f64], text: &str) -> JsValue;
+    #[wasm_bindgen(js_name = expForm)]
+    fn exp_form(x: f64) -> String;
+    #[wasm_bindgen(js_name = parseNumber)]
+    fn parse_number(text: &str) -> f64;
 }
 
 /// Read a scenario from JS, with the model's own field-naming errors. It crosses as one JSON
 /// string (see src/glue.js): a third of the cost of walking the object field by field.
 fn scenario_from_js(value: &JsValue) -> Result<Scenario, JsError> {
+    platform();
     let raw = Raw::parse_json(&encode_value(value))
         .map_err(|e| JsError::new(&format!("scenario: must be a plain object ({e})")))?;
     Scenario::from_raw(&raw).map_err(js_error)

@@ -1,5 +1,6 @@
-// Entry point of the page: loads the wasm model and shows layout() of the article's scenario.
-// (The explorable page is built on top of this in later steps.)
+// Entry point of the page: loads the wasm model, shows layout() of the article's scenario and
+// mounts the lab. (The explorable page is built on top of this in later steps.)
+import { mountLab } from "./lab-panel.js";
 import init, { layout } from "./pkg/boxed_vs_packed.js";
 
 export const ARTICLE = {
@@ -11,10 +12,13 @@ export const ARTICLE = {
 
 async function main() {
   const out = document.getElementById("layout");
+  const nInput = document.getElementById("n");
   try {
     await init();
-    const l = layout(ARTICLE);
-    out.textContent = JSON.stringify(l, null, 2);
+    out.textContent = JSON.stringify(layout(ARTICLE), null, 2);
+    mountLab(document.getElementById("lab"), {
+      getScenario: () => ({ ...ARTICLE, n: Number(nInput.value) }),
+    });
     document.body.dataset.ready = "true";
   } catch (e) {
     out.textContent = `Could not compute the layout: ${e.message}`;

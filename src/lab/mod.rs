@@ -1,0 +1,326 @@
+//! The lab: real boxed and packed allocations in this module's own linear memory, measured and
+//! compared with the model. One run builds the scenario's structure through allocators that
+//! mirror CPython's, measures it, times traversals (pointer chasing, packed, shuffled) and frees
+//! it. Runs in a Web Worker on the page (a fresh wasm instance each time), natively in tests.
+
+pub mod build;
+pub mod heap;
+pub mod heapmap;
+pub mod pymalloc;
+pub mod shapes;
+
+use build::{Builder, Item};
+use heap::{memory_bytes, Heap, Mode, What, MEMORY_LIMIT};
+use heapmap::HeapRuns;
+use pymalloc::PymallocStats;
+use shapes::Word;
+
+use crate::error::{Error, Result};
+use crate::model::containers::ListBuild;
+use crate::model::scenario::Container;
+use crate::model::{layout, Profile, Scenario};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    pub mode: Mode,
+    /// Also time a traversal after shuffling the slots (scattered pointer chasing).
+    pub shuffle: bool,
+    /// Test-only: panic inside the run, to prove a crash is reported and the next run works.
+    pub panic_for_test: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            mode: Mode::CPython,
+            shuffle: true,
+            panic_for_test: false,
+        }
+    }
+}
+
+/// Wall times in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Times {
+    pub build_boxed: f64,
+    pub build_packed: f64,
+    pub traverse_boxed: f64,
+    pub traverse_packed: f64,
+    pub traverse_shuffled: Option<f64>,
+    pub free_boxed: f64,
+    pub free_packed: f64,
+    pub heap_map: f64,
+    /// Touching the run's memory before the build (first-touch page faults).
+    pub commit: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub profile: Profile,
+    pub mode: Mode,
+    pub n: u64,
+    /// The scenario's own structure is boxed (list, tuple) rather than packed.
+    pub boxed: bool,
+    /// Measured for the scenario's structure, from the start of its build.
+    pub requested: u64,
+    /// Block sizes as the allocators handed them out (None in "rust" mode: not observable).
+    pub allocated: Option<u64>,
+    pub allocations: u64,
+    pub frees_during_build: u64,
+    /// What the allocators hold from the system after the build (arenas, segments, maps).
+    pub held: u64,
+    pub pymalloc: PymallocStats,
+    pub chunk_heap_bytes: u64,
+    pub model_requested: u64,
+    pub model_allocated: u64,
+    /// Linear memory in 64 KiB pages: at the start, after the build, at the end.
+    pub pages: [u64; 3],
+    pub times: Times,
+    /// Checksums of the traversals: boxed and packed must agree.
+    pub sum_boxed: (i64, f64),
+    pub sum_packed: (i64, f64),
+    pub sum_shuffled: Option<(i64, f64)>,
+    pub log_events: u64,
+    pub heap: HeapRuns,
+}
+
+pub struct Clock<'a> {
+    pub now: &'a dyn Fn() -> f64,
+    /// Called with (phase, done, total) at most every ~50 ms; returning false cancels.
+    pub progress: &'a mut dyn FnMut(&str, u64, u64) -> bool,
+}
+
+/// Bytes the run will need at most: the mapping area (pointer arrays and data buffers), the
+/// structure's objects as the model sizes them plus pool and segment slack, the comparison's
+/// objects when the scenario is packed, and room for the log and bookkeeping.
+pub fn estimate_bytes(s: &Scenario) -> u64 {
+    let l = layout(s);
+    let objects = l.totals.allocated + l.totals.allocated / 10;
+    let comparison = if s.container.is_boxed() { 0 } else { 48 * s.n };
+    let unmapped_buffers = if map_area_bytes(s) == 0 {
+        8 * s.n * 23 / 10
+    } else {
+        0
+    };
+    map_area_bytes(s) as u64 + objects + comparison + unmapped_buffers + (8 << 20)
+}
+
+/// Log entries to reserve up front: runs of blocks make few entries; it grows if needed.
+const LOG_EVENTS: usize = 1 << 16;
+
+/// Address space for glibc-style mappings (pointer arrays, data buffers, the comparison): room
+/// for every big buffer of the run, so the last one can grow in place like mremap.
+fn map_area_bytes(s: &Scenario) -> usize {
+    if s.profile.is_wasm32() || 8 * s.n < crate::model::alloc::GLIBC_MMAP_THRESHOLD {
+        0
+    } else {
+        (8 * s.n * 23 / 10 + (2 << 20)) as usize
+    }
+}
+
+/// Allocate `bytes`, touch every page, give it back: the pages stay resident for the run.
+fn commit(bytes: u64) -> Result<()> {
+    let mut v: Vec<u8> = Vec::new();
+    v.try_reserve_exact(bytes as usize)
+        .map_err(|_| heap::oom(bytes))?;
+    let p = v.as_mut_ptr();
+    for off in (0..bytes as usize).step_by(4096) {
+        // SAFETY: within the reserved capacity; volatile so the touch is not optimised away.
+        unsafe { p.add(off).write_volatile(0) };
+    }
+    drop(v);
+    Ok(())
+}
+
+pub fn run(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if s.profile.is_wasm32() {
+            return run_with::<u32>(s, opts, clock);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        if s.profile.is_wasm32() {
+            return Err(Error::invalid(
+                "profile",
+                "the wasm32 shape stores 4-byte addresses, so it runs only inside WebAssembly",
+            ));
+        }
+    }
+    run_with::<u64>(s, opts, clock)
+}
+
+fn run_with<W: Word>(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
+    let now = clock.now;
+    let progress = clock.progress;
+    let needed = estimate_bytes(s);
+    let start_bytes = memory_bytes();
+    if cfg!(target_arch = "wasm32") && needed > MEMORY_LIMIT.saturating_sub(start_bytes) {
+        return Err(Error::OutOfMemory {
+            needed,
+            reached: start_bytes,
+            limit: MEMORY_LIMIT,
+        });
+    }
+    let pages0 = start_bytes / 65536;
+    // Commit the memory the run needs before the clock starts: first touches of fresh pages
+    // are the kernel's cost (about 4 us a page on some VMs), timed apart as `commit`. It also
+    // finds out early, and cleanly, when linear memory cannot grow that far.
+    let t_commit = now();
+    commit(needed + needed / 4)?;
+    let t_commit = now() - t_commit;
+    let mut heap = Heap::new(s.profile, opts.mode);
+    let model = layout(s);
+    heap.log.reserve(LOG_EVENTS)?;
+    if !heap.chunks.reserve_map_area(map_area_bytes(s)) {
+        return Err(heap::oom(needed));
+    }
+
+    let mut last = now();
+    let mut report_progress = |phase: &str, done: u64, total: u64| -> Result<()> {
+        let t = now();
+        if t - last >= 50.0 {
+            last = t;
+            if !progress(phase, done, total) {
+                return Err(Error::Cancelled);
+            }
+        }
+        Ok(())
+    };
+
+    let mut b = Builder::<W>::new(&mut heap, s.profile);
+    let shared = b.prelude(s)?;
+    b.heap.mark();
+
+    // 1. The scenario's structure, measured.
+    let t0 = now();
+    let built = b.build(s, &shared, &mut |i| report_progress("build", i, s.n))?;
+    let t_build = now() - t0;
+    if opts.panic_for_test {
+        panic!("panic forced by the test-only option");
+    }
+    let requested = b.heap.requested.max(0) as u64;
+    let allocated = (opts.mode == Mode::CPython).then_some(b.heap.allocated.max(0) as u64);
+    let allocations = b.heap.allocations;
+    let frees_during_build = b.heap.frees;
+    let pages1 = memory_bytes() / 65536;
+    let held = b.heap.held();
+    let pm = b.heap.pymalloc_stats();
+    let chunk_heap_bytes = b.heap.chunks.held();
+    let t_map = now();
+    let heap_runs = heapmap::runs(b.heap, b.heap.log.len())?;
+    let t_map = now() - t_map;
+
+    // 2. The other side of the comparison: packed next to boxed, boxed next to packed.
+    let boxed = s.container.is_boxed();
+    let t1 = now();
+    let other = if boxed {
+        b.build_packed(
+            s,
+            Item::of(&Scenario {
+                container: Container::ListAppend,
+                ..*s
+            }),
+            true,
+            &mut |i| report_progress("build packed", i, s.n),
+        )?
+    } else {
+        let as_list = Scenario {
+            container: Container::ListAppend,
+            ..*s
+        };
+        b.build_list(
+            &as_list,
+            ListBuild::Append,
+            &shared,
+            What::Comparison,
+            &mut |i| report_progress("build boxed", i, s.n),
+        )?
+    };
+    let t_other = now() - t1;
+    let (boxed_s, packed_s) = if boxed {
+        (&built, &other)
+    } else {
+        (&other, &built)
+    };
+
+    // 3. Traversals.
+    report_progress("traverse", 0, s.n)?;
+    let t = now();
+    let sum_boxed = b.sum_boxed(boxed_s);
+    let traverse_boxed = now() - t;
+    let t = now();
+    let sum_packed = b.sum_packed(packed_s);
+    let traverse_packed = now() - t;
+    let (traverse_shuffled, sum_shuffled) = if opts.shuffle {
+        let order = b.shuffled_slots(boxed_s)?;
+        let t = now();
+        let sum = b.sum_objects(&order);
+        (Some(now() - t), Some(sum))
+    } else {
+        (None, None)
+    };
+
+    // 4. Free, element by element, as CPython's deallocators do.
+    report_progress("free", 0, s.n)?;
+    let as_list = Scenario {
+        container: Container::ListAppend,
+        ..*s
+    };
+    let (boxed_b, packed_b) = if boxed {
+        (built, other)
+    } else {
+        (other, built)
+    };
+    let boxed_scn = if boxed { *s } else { as_list };
+    let t = now();
+    b.free(boxed_b, &boxed_scn, None)?;
+    let free_boxed = now() - t;
+    let t = now();
+    b.free(packed_b, s, None)?;
+    let free_packed = now() - t;
+    let pages2 = memory_bytes() / 65536;
+    let log_events = b.heap.log.len() as u64;
+    // Arenas, segments and maps go back to Rust's allocator here (wasm memory itself never
+    // shrinks: the worker's end gives it back).
+    drop(heap);
+
+    let (build_boxed, build_packed) = if boxed {
+        (t_build, t_other)
+    } else {
+        (t_other, t_build)
+    };
+    Ok(Report {
+        profile: s.profile,
+        mode: opts.mode,
+        n: s.n,
+        boxed,
+        requested,
+        allocated,
+        allocations,
+        frees_during_build,
+        held,
+        pymalloc: pm,
+        chunk_heap_bytes,
+        model_requested: model.totals.requested,
+        model_allocated: model.totals.allocated,
+        pages: [pages0, pages1, pages2],
+        times: Times {
+            build_boxed,
+            build_packed,
+            traverse_boxed,
+            traverse_packed,
+            traverse_shuffled,
+            free_boxed,
+            free_packed,
+            heap_map: t_map,
+            commit: t_commit,
+        },
+        sum_boxed,
+        sum_packed,
+        sum_shuffled,
+        log_events,
+        heap: heap_runs,
+    })
+}

@@ -1,0 +1,149 @@
+//! The lab in real wasm32 linear memory (run by wasm-bindgen-test-runner under Node): for a grid
+//! of scenarios over every profile, wasm32's 4-byte shape included, and n up to 10**6, the bytes
+//! measured equal layout()'s to the byte: requested and allocated. Also the boundary of runLab.
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use boxed_vs_packed::{layout, run_lab};
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+fn get(v: &JsValue, path: &str) -> JsValue {
+    path.split('.')
+        .fold(v.clone(), |acc, k| Reflect::get(&acc, &k.into()).unwrap())
+}
+
+fn num(v: &JsValue, path: &str) -> f64 {
+    get(v, path)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{path} is not a number"))
+}
+
+const PROFILES: &[&str] = &[
+    "cpython-3.8",
+    "cpython-3.9",
+    "cpython-3.10",
+    "cpython-3.11",
+    "cpython-3.12",
+    "cpython-3.13",
+    "wasm32",
+];
+
+#[wasm_bindgen_test]
+fn measured_equals_modelled_over_a_grid() {
+    let containers = [
+        r#""container":"list_append""#,
+        r#""container":"list_range""#,
+        r#""container":"list_repeat""#,
+        r#""container":"tuple""#,
+        r#""container":"array","typecode":"l""#,
+        r#""container":"ndarray","dtype":"float32""#,
+    ];
+    let values = [
+        r#"{"kind":"int_range","start":0}"#,
+        r#"{"kind":"int_range","start":"2147483000"}"#,
+        r#"{"kind":"float_range","start":-50}"#,
+        r#"{"kind":"int_mod","k":1000}"#,
+        r#"{"kind":"constant","value":123456}"#,
+    ];
+    let mut checked = 0;
+    for p in PROFILES {
+        for c in containers {
+            for v in values {
+                for n in [0, 1, 9, 1000, 100_000] {
+                    let json = format!(r#"{{{c},"values":{v},"n":{n},"profile":"{p}"}}"#);
+                    let scenario = JSON::parse(&json).unwrap();
+                    if layout(scenario.clone()).is_err() {
+                        continue; // e.g. list_repeat needs a constant; 'l' cannot hold 2**31 on wasm32
+                    }
+                    let r = run_lab(scenario, JsValue::UNDEFINED).unwrap();
+                    assert_eq!(
+                        num(&r, "requested"),
+                        num(&r, "model.requested"),
+                        "requested for {json}"
+                    );
+                    assert_eq!(
+                        num(&r, "allocated"),
+                        num(&r, "model.allocated"),
+                        "allocated for {json}"
+                    );
+                    assert_eq!(get(&r, "equal.requested"), JsValue::TRUE);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // The article's sizes on every profile, n = 10**6, boxed and packed.
+    for p in PROFILES {
+        for c in [
+            r#""container":"list_append","values":{"kind":"int_range","start":0}"#,
+            r#""container":"ndarray","dtype":"uint64","values":{"kind":"constant","value":0}"#,
+        ] {
+            let json = format!(r#"{{{c},"n":1000000,"profile":"{p}"}}"#);
+            let r = run_lab(JSON::parse(&json).unwrap(), JsValue::UNDEFINED).unwrap();
+            assert_eq!(
+                num(&r, "requested"),
+                num(&r, "model.requested"),
+                "requested for {json}"
+            );
+            assert_eq!(
+                num(&r, "allocated"),
+                num(&r, "model.allocated"),
+                "allocated for {json}"
+            );
+            assert_eq!(
+                num(&r, "sums.boxed.ints"),
+                num(&r, "sums.packed.ints"),
+                "traversals agree for {json}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 400, "{checked} scenarios");
+}
+
+#[wasm_bindgen_test]
+fn runlab_reports_heap_map_as_typed_arrays_and_rejects_bad_options() {
+    let s = JSON::parse(r#"{"container":"list_append","values":{"kind":"int_range","start":1000},"n":5000,"profile":"wasm32"}"#).unwrap();
+    let r = run_lab(s.clone(), JsValue::UNDEFINED).unwrap();
+    let starts: js_sys::Uint32Array = get(&r, "heap.runStart").dyn_into().unwrap();
+    let counts: js_sys::Uint32Array = get(&r, "heap.runCount").dyn_into().unwrap();
+    assert!(starts.length() > 0);
+    assert_eq!(
+        counts.to_vec().iter().map(|&c| c as f64).sum::<f64>(),
+        num(&r, "heapBlocks")
+    );
+    assert!(num(&r, "held.total") >= num(&r, "allocated"));
+    // wasm32's CPython has no pymalloc: no arenas
+    assert_eq!(num(&r, "held.arenas"), 0.0);
+    let bad = JSON::parse(r#"{"allocator":"jemalloc"}"#).unwrap();
+    let e: JsValue = run_lab(s.clone(), bad).unwrap_err().into();
+    let msg = String::from(e.dyn_into::<js_sys::Error>().unwrap().message());
+    assert!(
+        msg.starts_with("options.allocator: must be \"cpython\" or \"rust\""),
+        "{msg}"
+    );
+    let rust = run_lab(
+        s,
+        JSON::parse(r#"{"allocator":"rust","shuffle":false}"#).unwrap(),
+    )
+    .unwrap();
+    assert!(get(&rust, "allocated").is_null());
+    assert!(get(&rust, "timesMs.traverseShuffled").is_null());
+}
+
+#[wasm_bindgen_test]
+fn an_impossible_n_is_a_clear_error_not_an_abort() {
+    let s = JSON::parse(r#"{"container":"list_append","values":{"kind":"int_range","start":0},"n":1000000000,"profile":"cpython-3.12"}"#).unwrap();
+    let e: JsValue = run_lab(s, JsValue::UNDEFINED).unwrap_err().into();
+    let msg = String::from(e.dyn_into::<js_sys::Error>().unwrap().message());
+    assert!(msg.starts_with("n: this structure needs about"), "{msg}");
+    assert!(
+        msg.contains("MiB") && msg.contains("choose a smaller n"),
+        "{msg}"
+    );
+    // and the module still works
+    let ok = JSON::parse(r#"{"container":"tuple","values":{"kind":"int_range","start":0},"n":10,"profile":"cpython-3.12"}"#).unwrap();
+    assert!(run_lab(ok, JsValue::UNDEFINED).is_ok());
+}

@@ -1,0 +1,37 @@
+// Runs the lab off the main thread: a fresh module worker per run (so its linear memory is
+// given back when it ends), progress callbacks, cancellation with an AbortSignal.
+
+/**
+ * runLab(scenario, options, { onProgress, signal }) → Promise of the lab report.
+ * Rejects with an Error whose message says what went wrong (bad input, memory limit, a crash,
+ * or "cancelled"); the next call always starts a new worker.
+ */
+export function runLab(scenario, options = {}, { onProgress, signal } = {}) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new Error("the lab run was cancelled"));
+      return;
+    }
+    const worker = new Worker(new URL("./lab-worker.js", import.meta.url), { type: "module" });
+    const finish = (fn, value) => {
+      worker.terminate();
+      signal?.removeEventListener("abort", onAbort);
+      fn(value);
+    };
+    const onAbort = () => finish(reject, new Error("the lab run was cancelled"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    worker.onmessage = ({ data }) => {
+      if (data.type === "progress") onProgress?.(data);
+      else if (data.type === "result") finish(resolve, data.result);
+      else finish(reject, Object.assign(new Error(data.message), { crashed: data.crashed }));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      finish(
+        reject,
+        Object.assign(new Error(`the lab worker failed: ${e.message ?? "unknown error"}`), { crashed: true }),
+      );
+    };
+    worker.postMessage({ scenario, options });
+  });
+}

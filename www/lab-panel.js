@@ -1,0 +1,218 @@
+// The lab panel: runs the scenario for real in a worker, shows progress with Cancel, then the
+// measured bytes next to the model's with an "equal" check, timings and linear-memory growth.
+import { runLab } from "./lab-client.js";
+import { exactBytes, formatBytes, formatCount, formatMs } from "./units.js";
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("data-") || k.startsWith("aria-") || k === "role") node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+/**
+ * Mount the lab into `root`. `getScenario()` returns the current scenario; `getUnits()` the
+ * unit system; `onResult(result)` receives each successful report (the heap map panel uses it).
+ * Returns { run, cancel, destroy }.
+ */
+export function mountLab(root, { getScenario, getUnits = () => "si", onResult = () => {} }) {
+  const run = el("button", { type: "button", class: "primary", text: "Run the lab" });
+  const cancel = el("button", { type: "button", text: "Cancel", disabled: true });
+  const allocator = el(
+    "select",
+    { id: "lab-allocator" },
+    el("option", { value: "cpython", text: "as CPython does (pymalloc + malloc)" }),
+    el("option", { value: "rust", text: "Rust's own allocator" }),
+  );
+  const progress = el("progress", { max: 1, value: 0, hidden: true, "aria-label": "lab progress" });
+  const status = el("p", { class: "lab-status", role: "status", "aria-live": "polite" });
+  const results = el("div", { class: "lab-results" });
+  root.append(
+    el(
+      "div",
+      { class: "lab-controls" },
+      run,
+      cancel,
+      el("label", { htmlFor: "lab-allocator", text: "allocator " }, allocator),
+      progress,
+    ),
+    status,
+    results,
+  );
+
+  let controller = null;
+
+  const finish = () => {
+    controller = null;
+    run.disabled = false;
+    cancel.disabled = true;
+    progress.hidden = true;
+  };
+
+  async function start() {
+    if (controller) return;
+    const scenario = getScenario();
+    controller = new AbortController();
+    run.disabled = true;
+    cancel.disabled = false;
+    progress.hidden = false;
+    progress.removeAttribute("value");
+    status.textContent = `Building ${formatCount(scenario.n)} elements in a fresh WebAssembly instance…`;
+    try {
+      const r = await runLab(
+        scenario,
+        { allocator: allocator.value },
+        {
+          signal: controller.signal,
+          onProgress: ({ phase, done, total }) => {
+            progress.max = Math.max(total, 1);
+            progress.value = Math.min(done, total);
+            status.textContent = `${phase}: ${formatCount(done)} of ${formatCount(total)}`;
+          },
+        },
+      );
+      show(r);
+      status.textContent = verdict(r);
+      onResult(r);
+    } catch (e) {
+      results.replaceChildren();
+      status.textContent = e.message;
+      root.dataset.error = "true";
+    } finally {
+      finish();
+    }
+  }
+
+  function verdict(r) {
+    delete root.dataset.error;
+    const eq = r.equal.requested && r.equal.allocated !== false;
+    return eq
+      ? `Measured equals modelled: ${exactBytes(r.requested)} requested${r.allocated === null ? "" : `, ${exactBytes(r.allocated)} allocated`}.`
+      : "Measured and modelled differ: see the table.";
+  }
+
+  function show(r) {
+    const u = getUnits();
+    const check = (ok) =>
+      ok === null || ok === undefined
+        ? el("span", { class: "check na", text: "not observable" })
+        : el("span", { class: ok ? "check ok" : "check bad", text: ok ? "✓ equal" : "✗ differs" });
+    const row = (label, measured, model, ok) =>
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", text: label }),
+        el("td", { text: formatBytes(measured, u), title: measured === null ? "" : exactBytes(measured) }),
+        el("td", { text: formatBytes(model, u), title: exactBytes(model) }),
+        el("td", {}, check(ok)),
+      );
+    const bytes = el(
+      "table",
+      { class: "lab-bytes" },
+      el("caption", { text: `What the lab allocated for ${formatCount(r.n)} elements (${r.profile})` }),
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          el("th", { scope: "col", text: "" }),
+          el("th", { scope: "col", text: "measured" }),
+          el("th", { scope: "col", text: "model" }),
+          el("th", { scope: "col", text: "check" }),
+        ),
+      ),
+      el(
+        "tbody",
+        {},
+        row("requested (tracemalloc)", r.requested, r.model.requested, r.equal.requested),
+        row("allocated (blocks)", r.allocated, r.model.allocated, r.equal.allocated),
+        el(
+          "tr",
+          {},
+          el("th", { scope: "row", text: "held from the system" }),
+          el("td", { text: formatBytes(r.held.total, u), title: exactBytes(r.held.total) }),
+          el("td", { colSpan: 2, text: heldText(r, u) }),
+        ),
+      ),
+    );
+    const t = r.timesMs;
+    const time = (label, ms, note) =>
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", text: label }),
+        el("td", { text: formatMs(ms) }),
+        el("td", { text: note }),
+      );
+    const perEl = (ms) => (r.n ? `${((ms * 1e6) / r.n).toFixed(1)} ns per element` : "");
+    const times = el(
+      "table",
+      { class: "lab-times" },
+      el("caption", { text: "Wall times in this browser (performance.now)" }),
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          el("th", { scope: "col", text: "step" }),
+          el("th", { scope: "col", text: "time" }),
+          el("th", { scope: "col", text: "per element" }),
+        ),
+      ),
+      el(
+        "tbody",
+        {},
+        time("build boxed (objects + pointers)", t.buildBoxed, perEl(t.buildBoxed)),
+        time("build packed (one buffer)", t.buildPacked, perEl(t.buildPacked)),
+        time("sum through pointers, in order", t.traverseBoxed, perEl(t.traverseBoxed)),
+        time("sum the packed buffer", t.traversePacked, perEl(t.traversePacked)),
+        t.traverseShuffled === null
+          ? null
+          : time("sum through pointers, shuffled", t.traverseShuffled, perEl(t.traverseShuffled)),
+        time("free boxed", t.freeBoxed, perEl(t.freeBoxed)),
+        time("commit memory first (page faults)", t.commit, "before the clock, not in build"),
+      ),
+    );
+    const pages = el(
+      "p",
+      { class: "lab-pages" },
+      `Linear memory: ${formatCount(r.pages.before)} → ${formatCount(r.pages.afterBuild)} pages of 64 KiB after the build (${formatBytes(
+        (r.pages.afterBuild - r.pages.before) * r.pages.pageBytes,
+        "iec",
+      )} grown); it never shrinks, so the worker that ran this has ended and given it back.`,
+    );
+    results.replaceChildren(bytes, times, pages);
+  }
+
+  function heldText(r, u) {
+    if (r.held.arenas === 0) return `heap segments and maps: ${formatBytes(r.held.chunkHeapBytes, u)}`;
+    return `${r.held.arenas} pymalloc arenas (${formatBytes(r.held.arenaBytes, u)}): ${formatBytes(
+      r.held.poolHeaderBytes,
+      u,
+    )} pool headers, ${formatBytes(r.held.freeBlockBytes, u)} free blocks, ${formatBytes(
+      r.held.unusedPoolBytes,
+      u,
+    )} unused pools, ${formatBytes(r.held.arenaAlignmentBytes, u)} arena alignment; malloc: ${formatBytes(
+      r.held.chunkHeapBytes,
+      u,
+    )}`;
+  }
+
+  run.addEventListener("click", start);
+  cancel.addEventListener("click", () => controller?.abort());
+  return {
+    run: start,
+    cancel: () => controller?.abort(),
+    destroy: () => {
+      controller?.abort();
+      root.replaceChildren();
+    },
+  };
+}
