@@ -1,5 +1,5 @@
-//! The lab's own code compiled natively, for the benchmark's "native" column:
-//! `cargo run --release --example lab_native -- <n> [profile] [container]`
+//! The lab's own code compiled natively, for the benchmark's "native" column. Prints the run's
+//! times as JSON: `cargo run --release --example lab_native -- <n> [profile]`
 use boxed_vs_packed::lab::{run, Clock, Options};
 use boxed_vs_packed::model::{Raw, Scenario};
 use std::time::Instant;
@@ -14,12 +14,15 @@ fn main() {
     let json = format!(
         r#"{{"container":"list_append","values":{{"kind":"int_range","start":0}},"n":{n},"profile":"{profile}"}}"#
     );
-    let Ok(s) = Raw::parse_json(&json)
+    let scenario = Raw::parse_json(&json)
         .map_err(|e| e.to_string())
-        .and_then(|r| Scenario::from_raw(&r).map_err(|e| e.to_string()))
-    else {
-        eprintln!("bad arguments");
-        std::process::exit(2);
+        .and_then(|r| Scenario::from_raw(&r).map_err(|e| e.to_string()));
+    let s = match scenario {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("bad arguments: {e}");
+            std::process::exit(2);
+        }
     };
     let t0 = Instant::now();
     let now = move || t0.elapsed().as_secs_f64() * 1000.0;
@@ -32,7 +35,18 @@ fn main() {
             progress: &mut progress,
         },
     ) {
-        Ok(r) => println!("{:?}", r.times),
-        Err(e) => eprintln!("{e}"),
+        Ok(r) => println!(
+            r#"{{"buildBoxed":{},"buildPacked":{},"traverseBoxed":{},"traversePacked":{},"freeBoxed":{},"commit":{}}}"#,
+            r.times.build_boxed,
+            r.times.build_packed,
+            r.times.traverse_boxed,
+            r.times.traverse_packed,
+            r.times.free_boxed,
+            r.times.commit
+        ),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -1,22 +1,30 @@
-// Benchmarks in headless Chromium on localhost. Writes bench/results.json and BENCHMARKS.md.
-// Every figure is the median of at least 5 runs, with min and max. Nothing here fails on time.
-import { writeFileSync } from "node:fs";
+// Benchmarks in headless Chromium on localhost, side by side with the alternatives, in one run.
+// Writes bench/results.json and BENCHMARKS.md. Every figure is the median of at least 5 runs,
+// with min and max. Nothing here fails on time. `npm run bench [-- --quick]`
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { launch } from "./browser.mjs";
 import { output, root } from "./lib.mjs";
 import { serve } from "./serve.mjs";
+import { sizes } from "./size.mjs";
 
+const QUICK = process.argv.includes("--quick");
 const RUNS = 5;
+const LAB_NS = QUICK ? [1e3, 1e5, 1e6] : [1e3, 1e5, 1e6, 1e7];
 
 export function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = [...xs].filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+  if (s.length === 0) return null;
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { median: q(0.5), min: s[0], max: s.at(-1), runs: s.length };
+  return { median: q(0.5), p95: q(0.95), min: s[0], max: s.at(-1), runs: s.length };
 }
 
-const fmt = (x, digits = 2) => (x >= 100 ? x.toFixed(0) : x.toFixed(digits));
-const cell = (st, unit) => `${fmt(st.median)} ${unit} (${fmt(st.min)}–${fmt(st.max)})`;
+const fmt = (x) =>
+  x === null || x === undefined ? "—" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+const cell = (st, unit) => (st ? `${fmt(st.median)} ${unit} (${fmt(st.min)}–${fmt(st.max)})` : "—");
+const ratio = (a, b) => (a && b ? `${(a.median / b.median).toFixed(2)}×` : "—");
 
 async function blankPage(browser, url) {
   const page = await browser.newPage();
@@ -61,6 +69,213 @@ async function benchLayout(browser, url) {
   return rows.map((r) => ({ ...r, perCallUs: stats(r.perCallUs) }));
 }
 
+const LIST = (profile) => ({ container: "list_append", values: { kind: "int_range", start: 0 }, profile });
+const ARANGE = {
+  container: "ndarray",
+  dtype: "uint64",
+  values: { kind: "int_range", start: 0 },
+  profile: "cpython-3.12",
+};
+
+/** Lab configurations: what is built, with which allocator, for which n. */
+function labConfigs() {
+  return [
+    ...LAB_NS.map((n) => ({
+      label: "list of ints, 3.12 layout",
+      allocator: "cpython",
+      s: { ...LIST("cpython-3.12"), n },
+    })),
+    ...LAB_NS.map((n) => ({
+      label: "list of ints, 3.12 layout",
+      allocator: "rust",
+      s: { ...LIST("cpython-3.12"), n },
+    })),
+    ...LAB_NS.filter((n) => n <= 1e6).map((n) => ({
+      label: "list of ints, wasm32 layout (Pyodide's)",
+      allocator: "cpython",
+      s: { ...LIST("wasm32"), n },
+    })),
+    ...LAB_NS.map((n) => ({ label: "np.arange uint64 (packed)", allocator: "cpython", s: { ...ARANGE, n } })),
+  ];
+}
+
+/** The lab in a fresh worker per run, through the page's own client. */
+async function benchLab(browser, url) {
+  const page = await blankPage(browser, url);
+  const out = [];
+  for (const { label, allocator, s } of labConfigs()) {
+    const times = await page.evaluate(
+      async ({ s, allocator, runs }) => {
+        const { runLab } = await import("/www/lab-client.js");
+        const all = [];
+        for (let r = 0; r < runs; r++) {
+          const t0 = performance.now();
+          const res = await runLab(s, { allocator });
+          all.push({ ...res.timesMs, wall: performance.now() - t0, equal: res.equal.requested });
+        }
+        return all;
+      },
+      { s, allocator, runs: RUNS },
+    );
+    const pick = (k) => stats(times.map((t) => t[k]));
+    out.push({
+      label,
+      allocator,
+      profile: s.profile,
+      container: s.container,
+      n: s.n,
+      equal: times.every((t) => t.equal),
+      buildBoxed: pick("buildBoxed"),
+      buildPacked: pick("buildPacked"),
+      traverseBoxed: pick("traverseBoxed"),
+      traversePacked: pick("traversePacked"),
+      traverseShuffled: pick("traverseShuffled"),
+      freeBoxed: pick("freeBoxed"),
+      commit: pick("commit"),
+      wall: pick("wall"),
+    });
+    const x = out.at(-1);
+    console.log(
+      `  ${label}, ${allocator}, n=${s.n}: boxed ${fmt(x.buildBoxed.median)} ms, packed ${fmt(x.buildPacked.median)} ms`,
+    );
+  }
+  await page.close();
+  return out;
+}
+
+/** Long main-thread tasks while the page runs a 10**7 lab (PerformanceObserver longtask). */
+async function benchLongTasks(browser, url) {
+  const page = await browser.newPage();
+  await page.goto(`${url}/index.html`);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.evaluate(() => {
+    window.__long = [];
+    new PerformanceObserver((l) => window.__long.push(...l.getEntries().map((e) => e.duration))).observe({
+      type: "longtask",
+      buffered: false,
+    });
+  });
+  await page.fill("#n", String(1e7));
+  const t0 = Date.now();
+  await page.click("text=Run the lab");
+  await page.waitForFunction(
+    () => document.querySelector(".lab-status")?.textContent.startsWith("Measured"),
+    null,
+    {
+      timeout: 300000,
+    },
+  );
+  const wallMs = Date.now() - t0;
+  const long = await page.evaluate(() => window.__long);
+  await page.close();
+  return { n: 1e7, wallMs, longTasks: long.length, maxTaskMs: long.length ? Math.max(...long) : 0 };
+}
+
+/** CPython on this machine: list(range(n)), the append loop, np.arange (build only). */
+function benchCPython() {
+  const python = process.env.PYTHON ?? "python3";
+  const script = `
+import json, sys, timeit
+res = {"python": sys.version.split()[0], "rows": []}
+try:
+    import numpy as np
+    res["numpy"] = np.__version__
+except ImportError:
+    np = None
+for n in ${JSON.stringify(LAB_NS)}:
+    n = int(n)
+    def app():
+        x = []
+        for i in range(n):
+            x.append(i)
+        return x
+    runs = ${RUNS}
+    row = {"n": n,
+           "list_range": [t * 1000 for t in timeit.repeat("x = list(range(n))", globals={"n": n}, number=1, repeat=runs)],
+           "append_loop": [t * 1000 for t in timeit.repeat("x = app()", globals={"app": app}, number=1, repeat=runs)]}
+    if np is not None:
+        row["np_arange"] = [t * 1000 for t in timeit.repeat("x = np.arange(n, dtype=np.uint64)", globals={"n": n, "np": np}, number=1, repeat=runs)]
+    res["rows"].append(row)
+print(json.dumps(res))
+`;
+  try {
+    const r = JSON.parse(execFileSync(python, ["-c", script], { encoding: "utf8", maxBuffer: 1 << 24 }));
+    return {
+      python: r.python,
+      numpy: r.numpy ?? null,
+      rows: r.rows.map((x) => ({
+        n: x.n,
+        listRange: stats(x.list_range),
+        appendLoop: stats(x.append_loop),
+        npArange: x.np_arange ? stats(x.np_arange) : null,
+      })),
+    };
+  } catch (e) {
+    return { skipped: `python3 not available (${e.message.split("\n")[0]})` };
+  }
+}
+
+/** Real CPython compiled to wasm (npm pyodide), in the same browser: load, then list(range(n)). */
+async function benchPyodide(browser, url) {
+  const page = await blankPage(browser, url);
+  page.setDefaultTimeout(600000);
+  const r = await page.evaluate(
+    async ({ ns, runs }) => {
+      const { loadPyodide } = await import("/node_modules/pyodide/pyodide.mjs");
+      const t0 = performance.now();
+      const py = await loadPyodide({ indexURL: "/node_modules/pyodide/" });
+      const loadMs = performance.now() - t0;
+      const rows = [];
+      for (const n of ns.filter((n) => n <= 1e6)) {
+        const t = JSON.parse(
+          py.runPython(
+            `import json, timeit; n = ${n}; json.dumps([t * 1000 for t in timeit.repeat("x = list(range(n))", globals={"n": n}, number=1, repeat=${runs})])`,
+          ),
+        );
+        rows.push({ n, listRange: t });
+      }
+      return { loadMs, version: py.version, rows };
+    },
+    { ns: LAB_NS, runs: RUNS },
+  );
+  await page.close();
+  return {
+    version: r.version,
+    loadMs: r.loadMs,
+    rows: r.rows.map((x) => ({ n: x.n, listRange: stats(x.listRange) })),
+  };
+}
+
+/** The lab's own code compiled natively (examples/lab_native.rs). */
+function benchNative() {
+  try {
+    execFileSync("cargo", ["build", "--release", "--quiet", "--example", "lab_native"], {
+      cwd: root,
+      stdio: "inherit",
+    });
+  } catch {
+    return { skipped: "cargo build of the native example failed" };
+  }
+  const rows = [];
+  for (const n of LAB_NS) {
+    const runs = [];
+    for (let r = 0; r < RUNS; r++) {
+      const out = execFileSync(join(root, "target/release/examples/lab_native"), [String(n)], {
+        encoding: "utf8",
+      });
+      runs.push(JSON.parse(out));
+    }
+    rows.push({
+      n,
+      buildBoxed: stats(runs.map((x) => x.buildBoxed)),
+      buildPacked: stats(runs.map((x) => x.buildPacked)),
+      traverseBoxed: stats(runs.map((x) => x.traverseBoxed)),
+      traversePacked: stats(runs.map((x) => x.traversePacked)),
+    });
+  }
+  return { rows };
+}
+
 export function machine() {
   return {
     cpu: cpus()[0]?.model ?? "unknown",
@@ -72,38 +287,134 @@ export function machine() {
   };
 }
 
+function markdown(r) {
+  const m = r.machine;
+  const L = [];
+  L.push("# Benchmarks", "");
+  L.push(
+    `Measured by \`npm run bench\` on ${m.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB,`,
+    `${m.chromium} headless, Node ${m.node}. Each figure: median of ${r.runs} runs (min–max).`,
+    "Raw figures: `bench/results.json`.",
+    "",
+  );
+  L.push("## What a visitor downloads", "", "| file | raw | gzip | brotli |", "| --- | ---: | ---: | ---: |");
+  for (const s of r.sizes) L.push(`| ${s.file} | ${s.raw} B | ${s.gzip} B | ${s.brotli} B |`);
+  L.push("");
+  L.push("## layout() per call, from JS", "", "| scenario | n | µs per call |", "| --- | ---: | ---: |");
+  for (const x of r.layout) L.push(`| ${x.name} | ${x.n.toExponential(0)} | ${cell(x.perCallUs, "µs")} |`);
+  L.push("");
+  L.push(
+    "## The lab (fresh worker per run), 10**n ints appended to a list on CPython 3.12's layout",
+    "",
+    "Times in ms. *build boxed*: n int objects and the pointer array, allocated one by one through",
+    "the pymalloc mirror (or Rust's allocator) and written; *build packed*: one buffer of n uint64;",
+    "*commit*: touching the run's fresh memory first (page faults), outside the build's clock.",
+    "",
+    "| structure | allocator | n | build boxed | build packed | sum via pointers | sum packed | sum shuffled | free boxed | commit | equal to model |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+  );
+  for (const x of r.lab) {
+    L.push(
+      `| ${x.label} | ${x.allocator} | ${x.n.toExponential(0)} | ${cell(x.buildBoxed, "")} | ${cell(x.buildPacked, "")} | ${cell(
+        x.traverseBoxed,
+        "",
+      )} | ${cell(x.traversePacked, "")} | ${cell(x.traverseShuffled, "")} | ${cell(x.freeBoxed, "")} | ${cell(
+        x.commit,
+        "",
+      )} | ${x.equal ? "yes" : "NO"} |`,
+    );
+  }
+  L.push(
+    "",
+    "For a list the boxed structure is the scenario and the packed buffer its comparison; for",
+    "np.arange the packed buffer is the scenario (the ndarray's own data) and a list the comparison.",
+    "",
+  );
+  if (r.longTasks) {
+    L.push(
+      `During a 10**7 lab run from the page (${(r.longTasks.wallMs / 1000).toFixed(1)} s), the main thread had ${
+        r.longTasks.longTasks
+      } tasks over 50 ms (longest ${fmt(r.longTasks.maxTaskMs)} ms).`,
+      "",
+    );
+  }
+  L.push("## Side by side: building a list of n ints", "");
+  const cp = r.cpython.rows ?? [];
+  const py = r.pyodide?.rows ?? [];
+  L.push(
+    `CPython ${r.cpython.python ?? "(skipped)"}${r.cpython.numpy ? ` with NumPy ${r.cpython.numpy}` : ""} on this machine (timeit, build only);`,
+    `Pyodide ${r.pyodide?.version ?? "(skipped)"} (CPython on wasm32) in the same Chromium, loaded in ${fmt(r.pyodide?.loadMs)} ms;`,
+    "the lab's own code compiled natively (`examples/lab_native.rs`).",
+    "",
+    "| n | lab, 3.12 layout | lab, wasm32 layout | lab native, 3.12 | CPython list(range(n)) | CPython append loop | Pyodide list(range(n)) | NumPy arange | lab np.arange uint64 |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  const labRow = (n, label) =>
+    r.lab.find((x) => x.n === n && x.allocator === "cpython" && x.label.startsWith(label));
+  for (const n of LAB_NS) {
+    const lab = labRow(n, "list of ints, 3.12");
+    const lab32 = labRow(n, "list of ints, wasm32");
+    const packed = labRow(n, "np.arange");
+    const nat = r.native.rows?.find((x) => x.n === n);
+    const c = cp.find((x) => x.n === n);
+    const p = py.find((x) => x.n === n);
+    L.push(
+      `| ${n.toExponential(0)} | ${cell(lab?.buildBoxed, "ms")} | ${cell(lab32?.buildBoxed, "ms")} | ${cell(
+        nat?.buildBoxed,
+        "ms",
+      )} | ${cell(c?.listRange, "ms")} | ${cell(c?.appendLoop, "ms")} | ${cell(p?.listRange, "ms")} | ${cell(
+        c?.npArange,
+        "ms",
+      )} | ${cell(packed?.buildPacked, "ms")} |`,
+    );
+  }
+  L.push("", "### Ratios (medians)", "");
+  const c6 = cp.find((x) => x.n === 1e6);
+  const p6 = py.find((x) => x.n === 1e6);
+  const l6 = labRow(1e6, "list of ints, 3.12");
+  const w6 = labRow(1e6, "list of ints, wasm32");
+  const a6 = labRow(1e6, "np.arange");
+  L.push(
+    `- Building 10**6 boxed ints in the lab (3.12's 64-bit layout) takes ${ratio(l6?.buildBoxed, c6?.listRange)} the time of CPython's own \`list(range(10**6))\` on this machine (target: at most 0.33×).`,
+    `- Building them in Pyodide's own layout (wasm32) takes ${ratio(w6?.buildBoxed, p6?.listRange)} the time of \`list(range(10**6))\` in Pyodide, same browser (target: at most 0.25×).`,
+    `- Filling 10**6 packed uint64 (np.arange's buffer) takes ${fmt(a6?.buildPacked?.median)} ms (target: at most 1 ms).`,
+    `- Pyodide needs ${fmt(r.pyodide?.loadMs)} ms to start; this page's wasm is ${(
+      r.sizes.find((s) => s.file.endsWith(".wasm"))?.gzip / 1024
+    ).toFixed(1)} KiB gzipped.`,
+    "",
+  );
+  return L.join("\n");
+}
+
 async function main() {
   const { server, url } = await serve();
   const browser = await launch();
-  const results = { machine: machine(), runs: RUNS };
+  const results = { machine: machine(), runs: RUNS, quick: QUICK };
   try {
+    results.sizes = sizes();
     console.log("▸ layout() per call");
     results.layout = await benchLayout(browser, url);
+    console.log("▸ the lab");
+    results.lab = await benchLab(browser, url);
+    if (!QUICK) {
+      console.log("▸ long tasks during a 10**7 lab run");
+      results.longTasks = await benchLongTasks(browser, url);
+    }
+    console.log("▸ CPython");
+    results.cpython = benchCPython();
+    console.log("▸ Pyodide");
+    results.pyodide = await benchPyodide(browser, url).catch((e) => ({ skipped: e.message }));
+    console.log("▸ the lab compiled natively");
+    results.native = benchNative();
   } finally {
     await browser.close();
     server.close();
   }
+  mkdirSync(join(root, "bench"), { recursive: true });
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(root, "BENCHMARKS.md"), markdown(results));
-  console.log(markdown(results));
-}
-
-function markdown(r) {
-  const m = r.machine;
-  const lines = [
-    "# Benchmarks",
-    "",
-    `Measured by \`npm run bench\` on ${m.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB,`,
-    `${m.chromium} headless, Node ${m.node}. Each figure: median of ${r.runs} runs (min–max).`,
-    "",
-    "## layout() per call, from JS",
-    "",
-    "| scenario | n | µs per call |",
-    "| --- | ---: | ---: |",
-    ...r.layout.map((x) => `| ${x.name} | ${x.n.toExponential(0)} | ${cell(x.perCallUs, "µs")} |`),
-    "",
-  ];
-  return lines.join("\n");
+  const md = markdown(results);
+  writeFileSync(join(root, "BENCHMARKS.md"), md);
+  console.log(md);
 }
 
 await main();

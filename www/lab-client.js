@@ -1,12 +1,21 @@
 // Runs the lab off the main thread: a fresh module worker per run (so its linear memory is
 // given back when it ends), progress callbacks, cancellation with an AbortSignal.
 
+// The wasm is compiled once per page and handed to each worker: workers then share V8's
+// compiled (and optimised) code instead of starting every run cold.
+let compiled = null;
+function wasmModule() {
+  compiled ??= WebAssembly.compileStreaming(fetch(new URL("./pkg/boxed_vs_packed_bg.wasm", import.meta.url)));
+  return compiled;
+}
+
 /**
  * runLab(scenario, options, { onProgress, signal }) → Promise of the lab report.
  * Rejects with an Error whose message says what went wrong (bad input, memory limit, a crash,
  * or "cancelled"); the next call always starts a new worker.
  */
-export function runLab(scenario, options = {}, { onProgress, signal } = {}) {
+export async function runLab(scenario, options = {}, { onProgress, signal } = {}) {
+  const module = await wasmModule();
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new Error("the lab run was cancelled"));
@@ -32,6 +41,6 @@ export function runLab(scenario, options = {}, { onProgress, signal } = {}) {
         Object.assign(new Error(`the lab worker failed: ${e.message ?? "unknown error"}`), { crashed: true }),
       );
     };
-    worker.postMessage({ scenario, options });
+    worker.postMessage({ scenario, options, module });
   });
 }

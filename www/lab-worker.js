@@ -3,9 +3,9 @@
 import init, { runLab } from "./pkg/boxed_vs_packed.js";
 
 self.onmessage = async ({ data }) => {
-  const { scenario, options } = data;
+  const { scenario, options, module } = data;
   try {
-    await init();
+    await init({ module_or_path: module });
     const onProgress = (phase, done, total) => self.postMessage({ type: "progress", phase, done, total });
     const result = runLab(scenario, { ...options, onProgress });
     const transfer = Object.values(result.heap).map((a) => a.buffer);

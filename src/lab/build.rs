@@ -223,6 +223,105 @@ pub enum Built {
     },
 }
 
+/// Where element pointers go: a list's pointer array or a tuple's inline items. It applies
+/// CPython's resize steps as items arrive: item `next` is the one whose append reallocates.
+pub struct Slots<'a> {
+    steps: &'a [Step],
+    si: usize,
+    pub next: u64,
+    /// Address of item 0 (the buffer's address plus `offset`).
+    base: usize,
+    offset: usize,
+    pub buf: Option<Blk>,
+    pub capacity: u64,
+    bytes: &'a dyn Fn(u64) -> u64,
+    what: What,
+}
+
+impl<'a> Slots<'a> {
+    fn new(
+        steps: &'a [Step],
+        offset: usize,
+        buf: Option<Blk>,
+        bytes: &'a dyn Fn(u64) -> u64,
+        what: What,
+    ) -> Self {
+        let mut s = Slots {
+            steps,
+            si: 0,
+            next: u64::MAX,
+            base: 0,
+            offset,
+            buf,
+            capacity: 0,
+            bytes,
+            what,
+        };
+        s.sync();
+        s
+    }
+
+    fn sync(&mut self) {
+        self.next = self.steps.get(self.si).map_or(u64::MAX, |st| st.at);
+        self.base = self.buf.map_or(0, |b| b.addr + self.offset);
+    }
+
+    /// Apply one step: realloc to its capacity, or (capacity 0 after items, tuples) let go.
+    fn apply(&mut self, heap: &mut Heap) -> Result<()> {
+        let st = self.steps[self.si];
+        self.si += 1;
+        if st.capacity == 0 && self.what == What::TupleObject {
+            if let Some(b) = self.buf.take() {
+                heap.free(b, self.what)?;
+            }
+        } else {
+            self.buf = Some(heap.realloc(
+                Domain::Object,
+                self.buf,
+                (self.bytes)(st.capacity),
+                self.what,
+            )?);
+        }
+        self.capacity = st.capacity;
+        self.sync();
+        Ok(())
+    }
+
+    /// Apply the steps due before any item (preallocation, a first guess).
+    fn apply_leading(&mut self, heap: &mut Heap) -> Result<()> {
+        while self.next == 0 {
+            self.apply(heap)?;
+        }
+        Ok(())
+    }
+
+    /// Apply what remains after the last item (the final trim).
+    fn finish(&mut self, heap: &mut Heap) -> Result<()> {
+        while self.si < self.steps.len() {
+            self.apply(heap)?;
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn store<W: Word>(&mut self, heap: &mut Heap, i: u64, addr: usize) -> Result<()> {
+        if i == self.next {
+            self.grow(heap, i)?;
+        }
+        // SAFETY: item i < capacity lies inside the buffer.
+        unsafe { put(self.base + i as usize * W::BYTES, W::from_u64(addr as u64)) };
+        Ok(())
+    }
+
+    #[cold]
+    fn grow(&mut self, heap: &mut Heap, i: u64) -> Result<()> {
+        while self.next == i {
+            self.apply(heap)?;
+        }
+        Ok(())
+    }
+}
+
 pub struct Builder<'a, W: Word> {
     pub heap: &'a mut Heap,
     pub p: Profile,
@@ -372,20 +471,92 @@ impl<'a, W: Word> Builder<'a, W> {
         })
     }
 
-    /// Make every element in order and hand its address to `put_slot(this, i, addr)`: shared
-    /// objects are looked up, fresh ones allocated and written, one tight loop per run.
+    /// Write a one-to-three-digit int (|v| < 2**63) from an i64: the hot path of the build.
+    #[inline(always)]
+    fn write_small_int(&self, addr: usize, v: i64, nd: u64, minor12: bool) {
+        let tag: u64 = if minor12 {
+            let sign = if v > 0 {
+                0
+            } else if v == 0 {
+                1
+            } else {
+                2
+            };
+            (nd << 3) | sign
+        } else if v < 0 {
+            (nd as i64).wrapping_neg() as u64
+        } else {
+            nd
+        };
+        let header = PyLong::<W> {
+            ob_refcnt: W::from_u64(1),
+            ob_type: W::from_u64(type_addr(&INT_TYPE)),
+            size_or_tag: W::from_u64(tag),
+        };
+        let m = v.unsigned_abs();
+        let at = addr + size_of::<PyLong<W>>();
+        // SAFETY: the block holds the header and nd digits (the model's request size).
+        unsafe {
+            put(addr, header);
+            put(at, (m & 0x3fff_ffff) as u32);
+            if nd > 1 {
+                put(at + 4, ((m >> 30) & 0x3fff_ffff) as u32);
+            }
+            if nd > 2 {
+                put(at + 8, (m >> 60) as u32);
+            }
+        }
+    }
+
+    /// Allocate and write fresh objects for items from..to, as many at a time as the pool (or
+    /// heap top) gives in a row, never past the item whose append resizes the slots.
+    #[inline(always)]
+    fn fresh(
+        &mut self,
+        (from, to, requested, what): (u64, u64, u64, What),
+        slots: &mut Slots,
+        tick: &mut dyn FnMut(u64) -> Result<()>,
+        write: impl Fn(&Self, usize, u64),
+    ) -> Result<()> {
+        let mut i = from;
+        // Progress is checked every 64 Ki items: reading the clock costs a call into JS.
+        let mut next_tick = (i | 0xffff) + 1;
+        while i < to {
+            let limit = to.min(slots.next.saturating_add(1));
+            let (first, k) = self
+                .heap
+                .malloc_bulk(Domain::Object, requested, limit - i, what)?;
+            let stride = first.size as usize;
+            let mut addr = first.addr;
+            for _ in 0..k {
+                write(self, addr, i);
+                slots.store::<W>(self.heap, i, addr)?;
+                addr += stride;
+                i += 1;
+            }
+            if i >= next_tick {
+                tick(i)?;
+                next_tick = (i | 0xffff) + 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Make every element in order and store its address in `slots`: shared objects are looked
+    /// up, fresh ones allocated and written, one specialised loop per run of values.
     fn elements(
         &mut self,
         s: &Scenario,
         shared: &Shared,
-        mut put_slot: impl FnMut(&mut Self, u64, usize) -> Result<()>,
+        slots: &mut Slots,
         tick: &mut dyn FnMut(u64) -> Result<()>,
     ) -> Result<()> {
         let src = ElementSource::new(s);
         let other = shared.constant.or(shared.range_start).map_or(0, |b| b.addr);
+        let minor12 = self.p.minor() >= 12;
         for Run { from, to, make } in src.runs() {
-            match make {
-                Make::Shared => {
+            match (make, src.values()) {
+                (Make::Shared, _) => {
                     for i in from..to {
                         let addr = match src.value(i) {
                             Value::Int(x) if is_small_int(x) => {
@@ -393,41 +564,53 @@ impl<'a, W: Word> Builder<'a, W> {
                             }
                             _ => other,
                         };
-                        put_slot(self, i, addr)?;
+                        slots.store::<W>(self.heap, i, addr)?;
                         if i & 0xffff == 0xffff {
                             tick(i)?;
                         }
                     }
                 }
-                Make::Fresh { shape, requested } => {
-                    let what = if shape == Shape::Float {
-                        What::Float
-                    } else {
-                        What::Int
-                    };
-                    let nd = match shape {
-                        Shape::Int { digits, .. } => digits,
-                        Shape::Float => 0,
-                    };
-                    let mut i = from;
-                    while i < to {
-                        // As many blocks as the pool (or heap top) has in a row: each is still
-                        // its own allocation, written and linked one by one.
-                        let (first, k) =
-                            self.heap
-                                .malloc_bulk(Domain::Object, requested, to - i, what)?;
-                        let stride = first.size as usize;
-                        for j in 0..k as usize {
-                            let addr = first.addr + j * stride;
-                            match src.value(i) {
-                                Value::Int(x) => self.write_int(addr, x, nd),
-                                Value::Float(f) => self.write_float(addr, f),
-                            }
-                            put_slot(self, i, addr)?;
-                            i += 1;
-                        }
-                        tick(i)?;
-                    }
+                (
+                    Make::Fresh {
+                        shape: Shape::Int { digits, .. },
+                        requested,
+                    },
+                    Values::IntRange { start },
+                ) => {
+                    let s0 = start as i64;
+                    self.fresh(
+                        (from, to, requested, What::Int),
+                        slots,
+                        tick,
+                        |b, addr, i| {
+                            b.write_small_int(addr, s0.wrapping_add(i as i64), digits, minor12)
+                        },
+                    )?;
+                }
+                (
+                    Make::Fresh {
+                        shape: Shape::Int { digits, .. },
+                        requested,
+                    },
+                    Values::IntMod { k },
+                ) => {
+                    self.fresh(
+                        (from, to, requested, What::Int),
+                        slots,
+                        tick,
+                        |b, addr, i| b.write_small_int(addr, (i % k) as i64, digits, minor12),
+                    )?;
+                }
+                (Make::Fresh { requested, .. }, _) => {
+                    self.fresh(
+                        (from, to, requested, What::Float),
+                        slots,
+                        tick,
+                        |b, addr, i| match src.value(i) {
+                            Value::Float(f) => b.write_float(addr, f),
+                            Value::Int(x) => b.write_int(addr, x, digits(x)),
+                        },
+                    )?;
                 }
             }
         }
@@ -476,51 +659,15 @@ impl<'a, W: Word> Builder<'a, W> {
         } else {
             What::PointerArray
         };
-        let mut items: Option<Blk> = None;
-        let mut capacity = 0;
-        let mut si = 0;
-        let apply = |this: &mut Self,
-                     st: &Step,
-                     items: &mut Option<Blk>,
-                     capacity: &mut u64|
-         -> Result<()> {
-            *items = Some(this.heap.realloc(
-                Domain::Object,
-                *items,
-                st.capacity * w as u64,
-                buffer_what,
-            )?);
-            *capacity = st.capacity;
-            Ok(())
-        };
+        let bytes = |c: u64| c * w as u64;
+        let mut slots = Slots::new(&steps, 0, None, &bytes, buffer_what);
+        // list(iterable) preallocates before the first item; append resizes after making it.
         if how != ListBuild::Append {
-            while si < steps.len() && steps[si].at == 0 {
-                apply(self, &steps[si], &mut items, &mut capacity)?;
-                si += 1;
-            }
+            slots.apply_leading(self.heap)?;
         }
-        let mut next = steps.get(si).map_or(u64::MAX, |st| st.at);
-        let mut slots = items.map_or(0, |b| b.addr);
-        self.elements(
-            s,
-            shared,
-            |this, i, addr| {
-                // The element exists first; then append makes room if the list is full.
-                while i == next {
-                    apply(this, &steps[si], &mut items, &mut capacity)?;
-                    si += 1;
-                    next = steps.get(si).map_or(u64::MAX, |st| st.at);
-                    slots = items.map_or(0, |b| b.addr);
-                }
-                // SAFETY: slot i < capacity lies inside the pointer array.
-                unsafe { put(slots + i as usize * w, W::from_u64(addr as u64)) };
-                Ok(())
-            },
-            tick,
-        )?;
-        for st in &steps[si..] {
-            apply(self, st, &mut items, &mut capacity)?;
-        }
+        self.elements(s, shared, &mut slots, tick)?;
+        slots.finish(self.heap)?;
+        let (items, capacity) = (slots.buf, slots.capacity);
         let header_at = obj.addr + size_of::<GcHead<W>>();
         // SAFETY: obj holds a PyList; update ob_size, ob_item, allocated.
         unsafe {
@@ -549,68 +696,35 @@ impl<'a, W: Word> Builder<'a, W> {
         let (p, w) = (self.p, self.w());
         let steps = containers::tuple_steps(Source::of(s.values), s.n);
         let bytes = |c: u64| containers::tuple_bytes(p, c);
-        let mut obj: Option<Blk> = None;
-        let mut si = 0;
-        if let Some(first) = steps.first() {
-            let b = self
-                .heap
-                .malloc(Domain::Object, bytes(first.capacity), What::TupleObject)?;
-            let t = PyTuple::<W> {
-                gc: GcHead::default(),
-                ob_refcnt: W::from_u64(1),
-                ob_type: W::from_u64(type_addr(&TUPLE_TYPE)),
-                ob_size: W::from_u64(first.capacity),
-            };
-            // SAFETY: b holds a tuple header.
-            unsafe { put(b.addr, t) };
-            obj = Some(b);
-            si = 1;
-        }
-        let items_at = size_of::<PyTuple<W>>();
-        let mut next = steps.get(si).map_or(u64::MAX, |st| st.at);
-        let mut base = obj.map_or(0, |b| b.addr);
-        self.elements(
-            s,
-            shared,
-            |this, i, addr| {
-                while i == next {
-                    obj = Some(this.heap.realloc(
-                        Domain::Object,
-                        obj,
-                        bytes(steps[si].capacity),
-                        What::TupleObject,
-                    )?);
-                    si += 1;
-                    next = steps.get(si).map_or(u64::MAX, |st| st.at);
-                    base = obj.map_or(0, |b| b.addr);
-                }
-                // SAFETY: item i lies inside the tuple's inline items.
-                unsafe { put(base + items_at + i as usize * w, W::from_u64(addr as u64)) };
-                Ok(())
-            },
-            tick,
-        )?;
-        for st in &steps[si..] {
-            if st.capacity == 0 {
-                // The shared empty tuple replaces it.
-                if let Some(b) = obj.take() {
-                    self.heap.free(b, What::TupleObject)?;
-                }
-            } else {
-                obj = Some(self.heap.realloc(
-                    Domain::Object,
-                    obj,
-                    bytes(st.capacity),
-                    What::TupleObject,
-                )?);
+        let mut slots = Slots::new(
+            &steps,
+            size_of::<PyTuple<W>>(),
+            None,
+            &bytes,
+            What::TupleObject,
+        );
+        // PyTuple_New(guess) comes first: the header is written once, realloc carries it along.
+        if let Some(first) = steps.first().filter(|st| st.capacity > 0) {
+            slots.apply_leading(self.heap)?;
+            if let Some(b) = slots.buf {
+                let t = PyTuple::<W> {
+                    gc: GcHead::default(),
+                    ob_refcnt: W::from_u64(1),
+                    ob_type: W::from_u64(type_addr(&TUPLE_TYPE)),
+                    ob_size: W::from_u64(first.capacity),
+                };
+                // SAFETY: b holds a tuple header.
+                unsafe { put(b.addr, t) };
             }
         }
-        if let Some(b) = obj {
+        self.elements(s, shared, &mut slots, tick)?;
+        slots.finish(self.heap)?;
+        if let Some(b) = slots.buf {
             // SAFETY: b holds a tuple header; set ob_size to n.
             unsafe { put(b.addr + size_of::<GcHead<W>>() + 2 * w, W::from_u64(s.n)) };
         }
         Ok(Built::Boxed {
-            obj,
+            obj: slots.buf,
             items: None,
             tuple: true,
             n: s.n,
