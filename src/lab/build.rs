@@ -905,29 +905,40 @@ impl<'a, W: Word> Builder<'a, W> {
         }
     }
 
-    /// Sum every element by following the pointers: read the slot, go to the object, check its
-    /// type, decode it. Returns (sum of ints wrapping, sum of floats).
-    pub fn sum_boxed(&self, b: &Built) -> (i64, f64) {
+    /// Add one object's value to the sums: check its type through ob_type, decode it.
+    #[inline(always)]
+    fn add_object(&self, obj: usize, sums: &mut (i64, f64)) {
+        // SAFETY: `obj` is a live object this lab wrote.
+        let ty = unsafe { get::<W>(obj + W::BYTES) }.to_u64();
+        if ty == type_addr(&INT_TYPE) {
+            sums.0 = sums.0.wrapping_add(self.read_int(obj) as i64);
+        } else if ty == type_addr(&FLOAT_TYPE) {
+            // SAFETY: a live float object.
+            sums.1 += unsafe { get::<f64>(obj + float_fval_offset::<W>()) };
+        }
+    }
+
+    /// Sum every element by following the pointers in slot order. Returns (ints wrapping,
+    /// floats). `tick` hears every 64 Ki items.
+    pub fn sum_boxed(
+        &self,
+        b: &Built,
+        tick: &mut dyn FnMut(u64) -> Result<()>,
+    ) -> Result<(i64, f64)> {
+        let mut sums = (0i64, 0f64);
         let Some((base, n)) = self.slots(b) else {
-            return (0, 0.0);
+            return Ok(sums);
         };
         let w = self.w();
-        let (int_t, float_t) = (type_addr(&INT_TYPE), type_addr(&FLOAT_TYPE));
-        let fval = float_fval_offset::<W>();
-        let (mut si, mut sf) = (0i64, 0f64);
-        for i in 0..n as usize {
-            // SAFETY: slots and the objects they point at are live blocks we wrote.
-            unsafe {
-                let obj = get::<W>(base + i * w).to_u64() as usize;
-                let ty = get::<W>(obj + w).to_u64();
-                if ty == int_t {
-                    si = si.wrapping_add(self.read_int(obj) as i64);
-                } else if ty == float_t {
-                    sf += get::<f64>(obj + fval);
-                }
+        for chunk in (0..n as usize).step_by(1 << 16) {
+            for i in chunk..(chunk + (1 << 16)).min(n as usize) {
+                // SAFETY: slots 0..n are live.
+                let obj = unsafe { get::<W>(base + i * w) }.to_u64() as usize;
+                self.add_object(obj, &mut sums);
             }
+            tick(chunk as u64)?;
         }
-        (si, sf)
+        Ok(sums)
     }
 
     pub fn sum_packed(&self, b: &Built) -> (i64, f64) {
@@ -982,7 +993,11 @@ impl<'a, W: Word> Builder<'a, W> {
 
     /// The slot contents in a shuffled order (Fisher-Yates, fixed seed), outside the measured
     /// heap: following them jumps around memory, while the list itself stays as built.
-    pub fn shuffled_slots(&self, b: &Built) -> Result<Vec<usize>> {
+    pub fn shuffled_slots(
+        &self,
+        b: &Built,
+        tick: &mut dyn FnMut(u64) -> Result<()>,
+    ) -> Result<Vec<usize>> {
         let Some((base, n)) = self.slots(b) else {
             return Ok(Vec::new());
         };
@@ -994,6 +1009,9 @@ impl<'a, W: Word> Builder<'a, W> {
         out.extend((0..n as usize).map(|i| unsafe { get::<W>(base + i * w) }.to_u64() as usize));
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         for i in (1..out.len()).rev() {
+            if i & 0xffff == 0 {
+                tick((out.len() - i) as u64)?;
+            }
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
@@ -1003,32 +1021,39 @@ impl<'a, W: Word> Builder<'a, W> {
     }
 
     /// Sum through a list of object addresses (the shuffled traversal).
-    pub fn sum_objects(&self, addrs: &[usize]) -> (i64, f64) {
-        let (int_t, float_t) = (type_addr(&INT_TYPE), type_addr(&FLOAT_TYPE));
-        let (w, fval) = (self.w(), float_fval_offset::<W>());
-        let (mut si, mut sf) = (0i64, 0f64);
-        for &obj in addrs {
-            // SAFETY: addresses of live objects.
-            let ty = unsafe { get::<W>(obj + w) }.to_u64();
-            if ty == int_t {
-                si = si.wrapping_add(self.read_int(obj) as i64);
-            } else if ty == float_t {
-                // SAFETY: a live float.
-                sf += unsafe { get::<f64>(obj + fval) };
+    pub fn sum_objects(
+        &self,
+        addrs: &[usize],
+        tick: &mut dyn FnMut(u64) -> Result<()>,
+    ) -> Result<(i64, f64)> {
+        let mut sums = (0i64, 0f64);
+        for (k, chunk) in addrs.chunks(1 << 16).enumerate() {
+            for &obj in chunk {
+                self.add_object(obj, &mut sums);
             }
+            tick((k << 16) as u64)?;
         }
-        (si, sf)
+        Ok(sums)
     }
 
     /// Free every object of a structure (elements first, as list_dealloc does, then the buffer
     /// and the object). Shared objects are left alone.
-    pub fn free(&mut self, b: Built, s: &Scenario, element_what: Option<What>) -> Result<()> {
+    pub fn free(
+        &mut self,
+        b: Built,
+        s: &Scenario,
+        element_what: Option<What>,
+        tick: &mut dyn FnMut(u64) -> Result<()>,
+    ) -> Result<()> {
         let src = ElementSource::new(s);
         let runs = src.runs();
         let w = self.w();
         if let Some((base, n)) = self.slots(&b) {
             let (int_t, float_t) = (type_addr(&INT_TYPE), type_addr(&FLOAT_TYPE));
             for i in 0..n as usize {
+                if i & 0xffff == 0xffff {
+                    tick(i as u64)?;
+                }
                 // SAFETY: live slots pointing at live objects.
                 let (obj, refcnt, ty) = unsafe {
                     let obj = get::<W>(base + i * w).to_u64() as usize;

@@ -248,15 +248,17 @@ fn run_with<W: Word>(s: &Scenario, opts: &Options, clock: Clock) -> Result<Repor
     // 3. Traversals.
     report_progress("traverse", 0, s.n)?;
     let t = now();
-    let sum_boxed = b.sum_boxed(boxed_s);
+    let sum_boxed = b.sum_boxed(boxed_s, &mut |i| {
+        report_progress("sum through pointers", i, s.n)
+    })?;
     let traverse_boxed = now() - t;
     let t = now();
     let sum_packed = b.sum_packed(packed_s);
     let traverse_packed = now() - t;
     let (traverse_shuffled, sum_shuffled) = if opts.shuffle {
-        let order = b.shuffled_slots(boxed_s)?;
+        let order = b.shuffled_slots(boxed_s, &mut |i| report_progress("shuffle", i, s.n))?;
         let t = now();
-        let sum = b.sum_objects(&order);
+        let sum = b.sum_objects(&order, &mut |i| report_progress("sum shuffled", i, s.n))?;
         (Some(now() - t), Some(sum))
     } else {
         (None, None)
@@ -275,10 +277,12 @@ fn run_with<W: Word>(s: &Scenario, opts: &Options, clock: Clock) -> Result<Repor
     };
     let boxed_scn = if boxed { *s } else { as_list };
     let t = now();
-    b.free(boxed_b, &boxed_scn, None)?;
+    b.free(boxed_b, &boxed_scn, None, &mut |i| {
+        report_progress("free", i, s.n)
+    })?;
     let free_boxed = now() - t;
     let t = now();
-    b.free(packed_b, s, None)?;
+    b.free(packed_b, s, None, &mut |i| report_progress("free", i, s.n))?;
     let free_packed = now() - t;
     let pages2 = memory_bytes() / 65536;
     let log_events = b.heap.log.len() as u64;
