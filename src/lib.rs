@@ -1,11 +1,17 @@
 //! The wasm-bindgen surface: boundary types, error mapping and the exports the page calls.
-//! Everything with substance lives in `model` and `lab`; `api_lab` is the lab's boundary.
+//! Everything with substance lives in `model`, `lab` and `charts`; `api_lab` and
+//! `api_charts` are their boundaries.
 
+mod api_charts;
 mod api_lab;
+mod canvas;
+pub use api_charts::Explorer;
 pub use api_lab::run_lab;
+pub mod charts;
 pub mod error;
 pub mod lab;
 pub mod model;
+pub mod sort;
 
 use wasm_bindgen::prelude::*;
 
@@ -92,9 +98,13 @@ fn encode_layout(s: &Scenario, l: &model::Layout) -> (Vec<f64>, String) {
 #[wasm_bindgen]
 pub fn layout(scenario: JsValue) -> Result<JsValue, JsError> {
     let s = scenario_from_js(&scenario)?;
-    let l = model::layout(&s);
-    let (nums, text) = encode_layout(&s, &l);
-    Ok(decode_layout(&nums, &text))
+    Ok(layout_to_js(&s, &model::layout(&s)))
+}
+
+/// A layout as the plain object layout() returns.
+fn layout_to_js(s: &Scenario, l: &model::Layout) -> JsValue {
+    let (nums, text) = encode_layout(s, l);
+    decode_layout(&nums, &text)
 }
 
 /// The Python statements that build `x` for this scenario.

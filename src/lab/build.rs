@@ -2,13 +2,10 @@
 //! separately allocated int/float objects, an array.array-like or ndarray-like packed buffer.
 //! The order of allocations follows CPython's (element first, then the resize that makes room).
 
-use std::marker::PhantomData;
 use std::mem::size_of;
 
 use super::heap::{Blk, Heap, Mode, What};
-use super::shapes::{
-    float_fval_offset, ArrayObject, GcHead, NdArray, PyFloat, PyList, PyLong, PyTuple, Word,
-};
+use super::shapes::{ArrayObject, GcHead, NdArray, PyFloat, PyList, PyLong, PyTuple, Word};
 use crate::error::Result;
 use crate::model::alloc::Domain;
 use crate::model::containers::{self, ListBuild, Source, Step};
@@ -304,12 +301,18 @@ impl<'a> Slots<'a> {
     }
 
     #[inline(always)]
-    fn store<W: Word>(&mut self, heap: &mut Heap, i: u64, addr: usize) -> Result<()> {
+    fn store(&mut self, heap: &mut Heap, word: usize, i: u64, addr: usize) -> Result<()> {
         if i == self.next {
             self.grow(heap, i)?;
         }
         // SAFETY: item i < capacity lies inside the buffer.
-        unsafe { put(self.base + i as usize * W::BYTES, W::from_u64(addr as u64)) };
+        unsafe {
+            if word == 8 {
+                put(self.base + i as usize * 8, addr as u64);
+            } else {
+                put(self.base + i as usize * 4, addr as u32);
+            }
+        }
         Ok(())
     }
 
@@ -322,10 +325,27 @@ impl<'a> Slots<'a> {
     }
 }
 
-pub struct Builder<'a, W: Word> {
+pub struct Builder<'a> {
     pub heap: &'a mut Heap,
     pub p: Profile,
-    _w: PhantomData<W>,
+    /// Bytes in the simulated CPython's word: 8 on the 64-bit profiles, 4 on wasm32. A value,
+    /// not a type parameter, so the builder is compiled once; only the struct writes dispatch.
+    word: usize,
+}
+
+/// Write a #[repr(C)] object whose word type follows the profile: `W` is u64 or u32 inside.
+macro_rules! put_obj {
+    ($word:expr, $addr:expr, |$W:ident| $value:expr) => {
+        if $word == 8 {
+            type $W = u64;
+            // SAFETY (callers): the block at $addr is big enough for the object.
+            unsafe { put($addr, $value) }
+        } else {
+            type $W = u32;
+            // SAFETY: as above.
+            unsafe { put($addr, $value) }
+        }
+    };
 }
 
 unsafe fn put<T>(addr: usize, v: T) {
@@ -338,17 +358,41 @@ unsafe fn get<T: Copy>(addr: usize) -> T {
     unsafe { (addr as *const T).read_unaligned() }
 }
 
-impl<'a, W: Word> Builder<'a, W> {
+impl<'a> Builder<'a> {
     pub fn new(heap: &'a mut Heap, p: Profile) -> Self {
         Builder {
             heap,
             p,
-            _w: PhantomData,
+            word: p.ptr() as usize,
         }
     }
 
     fn w(&self) -> usize {
-        W::BYTES
+        self.word
+    }
+
+    #[inline(always)]
+    fn put_word(&self, addr: usize, v: u64) {
+        // SAFETY (callers): `addr` is a word inside a block this builder allocated.
+        unsafe {
+            if self.word == 8 {
+                put(addr, v);
+            } else {
+                put(addr, v as u32);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn get_word(&self, addr: usize) -> u64 {
+        // SAFETY (callers): `addr` is a word inside a live block.
+        unsafe {
+            if self.word == 8 {
+                get::<u64>(addr)
+            } else {
+                get::<u32>(addr) as u64
+            }
+        }
     }
 
     /// Write an int object: header, then |v| in `nd` 30-bit digits (CPython's encoding of the
@@ -369,15 +413,14 @@ impl<'a, W: Word> Builder<'a, W> {
         } else {
             nd
         };
-        let header = PyLong::<W> {
+        put_obj!(self.word, addr, |W| PyLong::<W> {
             ob_refcnt: W::from_u64(1),
             ob_type: W::from_u64(type_addr(&INT_TYPE)),
             size_or_tag: W::from_u64(tag),
-        };
-        let at = addr + size_of::<PyLong<W>>();
+        });
+        let at = addr + 3 * self.word;
         // SAFETY: the block holds the header and at least max(nd, 1) digits (the request).
         unsafe {
-            put(addr, header);
             if nd <= 1 {
                 put(at, v.unsigned_abs() as u32);
             } else {
@@ -391,13 +434,11 @@ impl<'a, W: Word> Builder<'a, W> {
     }
 
     fn write_float(&self, addr: usize, f: f64) {
-        let obj = PyFloat::<W> {
+        put_obj!(self.word, addr, |W| PyFloat::<W> {
             ob_refcnt: W::from_u64(1),
             ob_type: W::from_u64(type_addr(&FLOAT_TYPE)),
             ob_fval: f,
-        };
-        // SAFETY: the block holds a PyFloat.
-        unsafe { put(addr, obj) };
+        });
     }
 
     /// An object for a value, outside the measurement (shared objects). Its refcount is set
@@ -412,8 +453,8 @@ impl<'a, W: Word> Builder<'a, W> {
             Value::Int(i) => self.write_int(b.addr, i, digits(i)),
             Value::Float(f) => self.write_float(b.addr, f),
         }
-        // SAFETY: b holds the object; ob_refcnt is its first word.
-        unsafe { put(b.addr, W::from_u64(IMMORTAL)) };
+        // ob_refcnt is the object's first word.
+        self.put_word(b.addr, IMMORTAL);
         Ok(b)
     }
 
@@ -488,16 +529,15 @@ impl<'a, W: Word> Builder<'a, W> {
         } else {
             nd
         };
-        let header = PyLong::<W> {
+        put_obj!(self.word, addr, |W| PyLong::<W> {
             ob_refcnt: W::from_u64(1),
             ob_type: W::from_u64(type_addr(&INT_TYPE)),
             size_or_tag: W::from_u64(tag),
-        };
+        });
         let m = v.unsigned_abs();
-        let at = addr + size_of::<PyLong<W>>();
+        let at = addr + 3 * self.word;
         // SAFETY: the block holds the header and nd digits (the model's request size).
         unsafe {
-            put(addr, header);
             put(at, (m & 0x3fff_ffff) as u32);
             if nd > 1 {
                 put(at + 4, ((m >> 30) & 0x3fff_ffff) as u32);
@@ -518,6 +558,7 @@ impl<'a, W: Word> Builder<'a, W> {
         tick: &mut dyn FnMut(u64) -> Result<()>,
         write: impl Fn(&Self, usize, u64),
     ) -> Result<()> {
+        let word = self.word;
         let mut i = from;
         // Progress is checked every 64 Ki items: reading the clock costs a call into JS.
         let mut next_tick = (i | 0xffff) + 1;
@@ -530,7 +571,7 @@ impl<'a, W: Word> Builder<'a, W> {
             let mut addr = first.addr;
             for _ in 0..k {
                 write(self, addr, i);
-                slots.store::<W>(self.heap, i, addr)?;
+                slots.store(self.heap, word, i, addr)?;
                 addr += stride;
                 i += 1;
             }
@@ -554,6 +595,7 @@ impl<'a, W: Word> Builder<'a, W> {
         let src = ElementSource::new(s);
         let other = shared.constant.or(shared.range_start).map_or(0, |b| b.addr);
         let minor12 = self.p.minor() >= 12;
+        let word = self.word;
         for Run { from, to, make } in src.runs() {
             match (make, src.values()) {
                 (Make::Shared, _) => {
@@ -564,7 +606,7 @@ impl<'a, W: Word> Builder<'a, W> {
                             }
                             _ => other,
                         };
-                        slots.store::<W>(self.heap, i, addr)?;
+                        slots.store(self.heap, word, i, addr)?;
                         if i & 0xffff == 0xffff {
                             tick(i)?;
                         }
@@ -645,14 +687,12 @@ impl<'a, W: Word> Builder<'a, W> {
         let obj = self
             .heap
             .malloc(Domain::Object, p.gc_head() + p.list_basic(), what)?;
-        let list = PyList::<W> {
+        put_obj!(self.word, obj.addr, |W| PyList::<W> {
             gc: GcHead::default(),
             ob_refcnt: W::from_u64(1),
             ob_type: W::from_u64(type_addr(&LIST_TYPE)),
             ..Default::default()
-        };
-        // SAFETY: obj holds a PyList.
-        unsafe { put(obj.addr, list) };
+        });
         let steps = containers::list_steps(p, how, s.n);
         let buffer_what = if what == What::Comparison {
             What::Comparison
@@ -668,16 +708,11 @@ impl<'a, W: Word> Builder<'a, W> {
         self.elements(s, shared, &mut slots, tick)?;
         slots.finish(self.heap)?;
         let (items, capacity) = (slots.buf, slots.capacity);
-        let header_at = obj.addr + size_of::<GcHead<W>>();
-        // SAFETY: obj holds a PyList; update ob_size, ob_item, allocated.
-        unsafe {
-            put(header_at + 2 * w, W::from_u64(s.n));
-            put(
-                header_at + 3 * w,
-                W::from_u64(items.map_or(0, |b| b.addr as u64)),
-            );
-            put(header_at + 4 * w, W::from_u64(capacity));
-        }
+        // ob_size, ob_item, allocated, after the GC head, ob_refcnt and ob_type.
+        let header_at = obj.addr + 2 * w;
+        self.put_word(header_at + 2 * w, s.n);
+        self.put_word(header_at + 3 * w, items.map_or(0, |b| b.addr as u64));
+        self.put_word(header_at + 4 * w, capacity);
         Ok(Built::Boxed {
             obj: Some(obj),
             items,
@@ -696,32 +731,24 @@ impl<'a, W: Word> Builder<'a, W> {
         let (p, w) = (self.p, self.w());
         let steps = containers::tuple_steps(Source::of(s.values), s.n);
         let bytes = |c: u64| containers::tuple_bytes(p, c);
-        let mut slots = Slots::new(
-            &steps,
-            size_of::<PyTuple<W>>(),
-            None,
-            &bytes,
-            What::TupleObject,
-        );
+        let mut slots = Slots::new(&steps, 5 * w, None, &bytes, What::TupleObject);
         // PyTuple_New(guess) comes first: the header is written once, realloc carries it along.
         if let Some(first) = steps.first().filter(|st| st.capacity > 0) {
             slots.apply_leading(self.heap)?;
             if let Some(b) = slots.buf {
-                let t = PyTuple::<W> {
+                put_obj!(w, b.addr, |W| PyTuple::<W> {
                     gc: GcHead::default(),
                     ob_refcnt: W::from_u64(1),
                     ob_type: W::from_u64(type_addr(&TUPLE_TYPE)),
                     ob_size: W::from_u64(first.capacity),
-                };
-                // SAFETY: b holds a tuple header.
-                unsafe { put(b.addr, t) };
+                });
             }
         }
         self.elements(s, shared, &mut slots, tick)?;
         slots.finish(self.heap)?;
         if let Some(b) = slots.buf {
-            // SAFETY: b holds a tuple header; set ob_size to n.
-            unsafe { put(b.addr + size_of::<GcHead<W>>() + 2 * w, W::from_u64(s.n)) };
+            // ob_size, after the GC head, ob_refcnt and ob_type
+            self.put_word(b.addr + 4 * w, s.n);
         }
         Ok(Built::Boxed {
             obj: slots.buf,
@@ -763,18 +790,14 @@ impl<'a, W: Word> Builder<'a, W> {
                 let obj =
                     self.heap
                         .malloc(Domain::Object, gc + p.array_basic(), What::ArrayObject)?;
-                let head = ArrayObject::<W> {
+                if gc > 0 {
+                    put_obj!(self.word, obj.addr, |W| GcHead::<W>::default());
+                }
+                put_obj!(self.word, obj.addr + gc as usize, |W| ArrayObject::<W> {
                     ob_refcnt: W::from_u64(1),
                     ob_type: W::from_u64(type_addr(&ARRAY_TYPE)),
                     ..Default::default()
-                };
-                // SAFETY: obj holds the GC head (zeroed) and the array header.
-                unsafe {
-                    if gc > 0 {
-                        put(obj.addr, GcHead::<W>::default());
-                    }
-                    put(obj.addr + gc as usize, head);
-                }
+                });
                 let steps = containers::array_steps(n);
                 let mut data: Option<Blk> = None;
                 let mut si = 0;
@@ -797,15 +820,10 @@ impl<'a, W: Word> Builder<'a, W> {
                 }
                 let w = self.w();
                 let at = obj.addr + gc as usize;
-                // SAFETY: obj holds the array header: ob_size, ob_item, allocated.
-                unsafe {
-                    put(at + 2 * w, W::from_u64(n));
-                    put(at + 3 * w, W::from_u64(data.map_or(0, |b| b.addr as u64)));
-                    put(
-                        at + 4 * w,
-                        W::from_u64(steps.last().map_or(0, |s| s.capacity)),
-                    );
-                }
+                // ob_size, ob_item, allocated
+                self.put_word(at + 2 * w, n);
+                self.put_word(at + 3 * w, data.map_or(0, |b| b.addr as u64));
+                self.put_word(at + 4 * w, steps.last().map_or(0, |s| s.capacity));
                 Ok(Built::Packed {
                     obj: Some(obj),
                     data,
@@ -820,15 +838,13 @@ impl<'a, W: Word> Builder<'a, W> {
                 let data = self
                     .heap
                     .malloc(Domain::Raw, (n * isz).max(1), What::NdarrayData)?;
-                let head = NdArray::<W> {
+                put_obj!(self.word, obj.addr, |W| NdArray::<W> {
                     ob_refcnt: W::from_u64(1),
                     ob_type: W::from_u64(type_addr(&NDARRAY_TYPE)),
                     data: W::from_u64(data.addr as u64),
                     nd: 1,
                     ..Default::default()
-                };
-                // SAFETY: obj holds an NdArray.
-                unsafe { put(obj.addr, head) };
+                });
                 self.fill(data.addr, item, 0, n, &src, tick)?;
                 Ok(Built::Packed {
                     obj: Some(obj),
@@ -895,7 +911,7 @@ impl<'a, W: Word> Builder<'a, W> {
                 ..
             } => {
                 let base = if tuple {
-                    obj.map(|o| o.addr + size_of::<PyTuple<W>>())
+                    obj.map(|o| o.addr + 5 * self.word)
                 } else {
                     items.map(|i| i.addr)
                 };
@@ -908,13 +924,12 @@ impl<'a, W: Word> Builder<'a, W> {
     /// Add one object's value to the sums: check its type through ob_type, decode it.
     #[inline(always)]
     fn add_object(&self, obj: usize, sums: &mut (i64, f64)) {
-        // SAFETY: `obj` is a live object this lab wrote.
-        let ty = unsafe { get::<W>(obj + W::BYTES) }.to_u64();
+        let ty = self.get_word(obj + self.word);
         if ty == type_addr(&INT_TYPE) {
             sums.0 = sums.0.wrapping_add(self.read_int(obj) as i64);
         } else if ty == type_addr(&FLOAT_TYPE) {
-            // SAFETY: a live float object.
-            sums.1 += unsafe { get::<f64>(obj + float_fval_offset::<W>()) };
+            // SAFETY: a live float object; ob_fval follows two words.
+            sums.1 += unsafe { get::<f64>(obj + 2 * self.word) };
         }
     }
 
@@ -932,8 +947,7 @@ impl<'a, W: Word> Builder<'a, W> {
         let w = self.w();
         for chunk in (0..n as usize).step_by(1 << 16) {
             for i in chunk..(chunk + (1 << 16)).min(n as usize) {
-                // SAFETY: slots 0..n are live.
-                let obj = unsafe { get::<W>(base + i * w) }.to_u64() as usize;
+                let obj = self.get_word(base + i * w) as usize;
                 self.add_object(obj, &mut sums);
             }
             tick(chunk as u64)?;
@@ -1005,8 +1019,7 @@ impl<'a, W: Word> Builder<'a, W> {
         let mut out = Vec::new();
         out.try_reserve_exact(n as usize)
             .map_err(|_| super::heap::oom(n * size_of::<usize>() as u64))?;
-        // SAFETY: slots 0..n are live.
-        out.extend((0..n as usize).map(|i| unsafe { get::<W>(base + i * w) }.to_u64() as usize));
+        out.extend((0..n as usize).map(|i| self.get_word(base + i * w) as usize));
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         for i in (1..out.len()).rev() {
             if i & 0xffff == 0 {
@@ -1054,11 +1067,8 @@ impl<'a, W: Word> Builder<'a, W> {
                 if i & 0xffff == 0xffff {
                     tick(i as u64)?;
                 }
-                // SAFETY: live slots pointing at live objects.
-                let (obj, refcnt, ty) = unsafe {
-                    let obj = get::<W>(base + i * w).to_u64() as usize;
-                    (obj, get::<W>(obj).to_u64(), get::<W>(obj + w).to_u64())
-                };
+                let obj = self.get_word(base + i * w) as usize;
+                let (refcnt, ty) = (self.get_word(obj), self.get_word(obj + w));
                 if refcnt == IMMORTAL {
                     continue;
                 }
@@ -1073,7 +1083,7 @@ impl<'a, W: Word> Builder<'a, W> {
                         Value::Int(self.read_int(obj))
                     } else {
                         // SAFETY: a live float object.
-                        Value::Float(unsafe { get::<f64>(obj + float_fval_offset::<W>()) })
+                        Value::Float(unsafe { get::<f64>(obj + 2 * w) })
                     };
                     src.requested_for(&runs, value)
                 } else {
@@ -1116,11 +1126,11 @@ impl<'a, W: Word> Builder<'a, W> {
         let w = self.w();
         // SAFETY: a live int object.
         unsafe {
-            let tag = get::<W>(obj + 2 * w).to_u64();
+            let tag = self.get_word(obj + 2 * w);
             let (nd, neg) = if self.p.minor() >= 12 {
                 ((tag >> 3) as usize, tag & 3 == 2)
             } else {
-                let t = if W::BYTES == 4 {
+                let t = if w == 4 {
                     tag as u32 as i32 as i64
                 } else {
                     tag as i64

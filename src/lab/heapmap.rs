@@ -56,7 +56,7 @@ pub fn runs(heap: &Heap, upto: usize) -> Result<HeapRuns> {
         .filter(|e| e.what & FREED != 0)
         .map(|e| e.addr)
         .collect();
-    freed.sort_unstable();
+    crate::sort::sort_by_key(&mut freed, |a| *a);
     freed.dedup();
     let (lo, hi) = (
         freed.first().copied().unwrap_or(1),
@@ -107,8 +107,8 @@ pub fn runs(heap: &Heap, upto: usize) -> Result<HeapRuns> {
         });
     }
     drop(dead);
-    // Nearly sorted already (pools fill upwards): the stable sort merges the few runs in O(n).
-    live.sort_by_key(|b| b.start);
+    // Runs, not blocks: a few thousand entries for a million objects.
+    crate::sort::sort_by_key(&mut live, |b| b.start);
     let mut out = HeapRuns::default();
     for b in &live {
         out.blocks += b.count as u64;
@@ -142,7 +142,7 @@ pub fn runs(heap: &Heap, upto: usize) -> Result<HeapRuns> {
         pm.regions(&mut regions);
     }
     heap.chunks.regions(&mut regions);
-    regions.sort_unstable_by_key(|r| r.0);
+    crate::sort::sort_by_key(&mut regions, |r| r.0);
     for (start, len, kind) in regions {
         out.region_start.push(start);
         out.region_len.push(len);

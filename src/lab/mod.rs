@@ -13,7 +13,6 @@ use build::{Builder, Item};
 use heap::{memory_bytes, Heap, Mode, What, MEMORY_LIMIT};
 use heapmap::HeapRuns;
 use pymalloc::PymallocStats;
-use shapes::Word;
 
 use crate::error::{Error, Result};
 use crate::model::containers::ListBuild;
@@ -136,7 +135,7 @@ pub fn run(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     #[cfg(target_arch = "wasm32")]
     {
         if s.profile.is_wasm32() {
-            return run_with::<u32>(s, opts, clock);
+            return run_with(s, opts, clock);
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -148,10 +147,10 @@ pub fn run(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
             ));
         }
     }
-    run_with::<u64>(s, opts, clock)
+    run_with(s, opts, clock)
 }
 
-fn run_with<W: Word>(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
+fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     let now = clock.now;
     let progress = clock.progress;
     let needed = estimate_bytes(s);
@@ -189,7 +188,7 @@ fn run_with<W: Word>(s: &Scenario, opts: &Options, clock: Clock) -> Result<Repor
         Ok(())
     };
 
-    let mut b = Builder::<W>::new(&mut heap, s.profile);
+    let mut b = Builder::new(&mut heap, s.profile);
     let shared = b.prelude(s)?;
     b.heap.mark();
 

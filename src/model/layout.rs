@@ -410,7 +410,7 @@ fn pointer_array(p: Profile, how: ListBuild, buf: &Buffer, n: u64) -> Option<Nod
 
 fn element_nodes(p: Profile, e: &Elements) -> Vec<Node> {
     let mut groups = e.groups.clone();
-    groups.sort_by_key(|g| (g.shape, g.requested));
+    crate::sort::sort_by_key(&mut groups, |g| (g.shape, g.requested));
     let mut out: Vec<Node> = groups.iter().map(|g| group_node(p, g)).collect();
     out.extend(e.shared.iter().map(|s| shared_node(p, s)));
     out

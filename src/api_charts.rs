@@ -1,0 +1,531 @@
+//! The Explorer handle: one per widget, holding the scenario, its layout and the geometry of
+//! the last draw of each chart, so JS asks for hits instead of recomputing. Canvases are passed
+//! as elements; sizes cross in CSS pixels with the device pixel ratio, drawing happens in backing
+//! pixels. `free()` is called when the widget goes away.
+
+use crate::canvas::Canvas2d;
+use plotters::prelude::*;
+use wasm_bindgen::prelude::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::charts::heapmap::{HeapMap, RegionColumns, RunColumns};
+use crate::charts::text::Units;
+use crate::charts::{bars, flame, series, Accounting, Anchor, Label, Theme};
+use crate::error::Error;
+use crate::model::scenario::{Const, Container, Dtype, Values};
+use crate::model::{layout, Layout, Profile, Scenario};
+use crate::{js_error, layout_to_js, scenario_from_js};
+
+fn accounting(s: &str) -> Result<Accounting, JsError> {
+    Accounting::parse(s).ok_or_else(|| {
+        js_error(Error::invalid(
+            "accounting",
+            "must be \"getsizeof\", \"tracemalloc\" or \"allocator\"",
+        ))
+    })
+}
+
+fn units(s: &str) -> Result<Units, JsError> {
+    Units::parse(s).ok_or_else(|| {
+        js_error(Error::invalid(
+            "units",
+            "must be \"bytes\", \"si\" or \"iec\"",
+        ))
+    })
+}
+
+/// Size the canvas's backing store for `w_css` x `h_css` CSS pixels at `dpr`, then wrap it.
+fn backend(
+    canvas: HtmlCanvasElement,
+    w_css: f64,
+    h_css: f64,
+    dpr: f64,
+) -> Result<Canvas2d, JsError> {
+    let dpr = if dpr.is_finite() && dpr > 0.0 {
+        dpr.min(4.0)
+    } else {
+        1.0
+    };
+    canvas.set_width((w_css.max(1.0) * dpr).round() as u32);
+    canvas.set_height((h_css.max(1.0) * dpr).round() as u32);
+    Canvas2d::new(&canvas).ok_or_else(|| JsError::new("canvas: could not get a 2D context"))
+}
+
+/// Draw labels with the canvas's own text (see charts::Label): integer font sizes, no float
+/// formatting.
+fn paint_labels(canvas: &HtmlCanvasElement, labels: &[Label]) -> Result<(), JsError> {
+    let ctx = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        .ok_or_else(|| JsError::new("canvas: could not get a 2D context"))?;
+    let mut font_px = -1;
+    for l in labels {
+        if l.px != font_px {
+            font_px = l.px;
+            ctx.set_font(&format!(
+                "{font_px}px system-ui, -apple-system, \"Segoe UI\", sans-serif"
+            ));
+        }
+        let (align, baseline) = match l.anchor {
+            Anchor::LeftMiddle => ("left", "middle"),
+            Anchor::CenterMiddle => ("center", "middle"),
+            Anchor::RightMiddle => ("right", "middle"),
+            Anchor::LeftTop => ("left", "top"),
+            Anchor::CenterTop => ("center", "top"),
+        };
+        ctx.set_text_align(align);
+        ctx.set_text_baseline(baseline);
+        ctx.set_fill_style_str(&format!(
+            "#{:02x}{:02x}{:02x}",
+            l.color.0, l.color.1, l.color.2
+        ));
+        ctx.fill_text(&l.text, l.x as f64, l.y as f64)
+            .map_err(|_| JsError::new("canvas: could not draw text"))?;
+    }
+    Ok(())
+}
+
+fn px(v: f64, dpr: f64) -> i32 {
+    (v * dpr).round() as i32
+}
+
+/// The other side of the comparison: packed next to a boxed scenario, boxed next to a packed one.
+fn counterpart(s: &Scenario) -> (String, Scenario) {
+    let float = s.values.is_float();
+    if s.container.is_boxed() {
+        let dt = if float { Dtype::Float64 } else { Dtype::Int64 };
+        let values = Values::Constant(if float {
+            Const::Float(0.0)
+        } else {
+            Const::Int(0)
+        });
+        (
+            format!("packed: ndarray {}", dt.name()),
+            Scenario {
+                container: Container::Ndarray(dt),
+                values,
+                ..*s
+            },
+        )
+    } else {
+        let values = if float {
+            Values::FloatRange { start: 0 }
+        } else {
+            Values::IntRange { start: 1000 }
+        };
+        let what = if float { "floats" } else { "ints" };
+        (
+            format!("boxed: list of {what}"),
+            Scenario {
+                container: Container::ListAppend,
+                values,
+                ..*s
+            },
+        )
+    }
+}
+
+fn short_name(s: &Scenario) -> String {
+    match s.container {
+        Container::ListAppend => "list (append)".into(),
+        Container::ListRange => "list(...)".into(),
+        Container::ListComprehension => "list comprehension".into(),
+        Container::ListRepeat => "[v] * n".into(),
+        Container::Tuple => "tuple".into(),
+        Container::Array(t) => format!("array.array('{}')", t.0),
+        Container::Ndarray(d) => format!("ndarray {}", d.name()),
+    }
+}
+
+#[wasm_bindgen]
+pub struct Explorer {
+    scenario: Scenario,
+    layout: Layout,
+    compare: Layout,
+    compare_label: String,
+    flame: Vec<flame::Frame>,
+    flame_row_css: f64,
+    flame_width_css: f64,
+    series_key: Option<(Profile, Accounting)>,
+    series: Vec<Vec<(f64, f64)>>,
+    series_geom: Option<series::Geometry>,
+    series_dpr: f64,
+    bars: Vec<bars::Seg>,
+    bars_dpr: f64,
+    heap: Option<HeapMap>,
+}
+
+impl Default for Explorer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Explorer {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Explorer {
+        let s = Scenario::article();
+        let (compare_label, c) = counterpart(&s);
+        Explorer {
+            layout: layout(&s),
+            compare: layout(&c),
+            compare_label,
+            scenario: s,
+            flame: Vec::new(),
+            flame_row_css: 22.0,
+            flame_width_css: 1.0,
+            series_key: None,
+            series: Vec::new(),
+            series_geom: None,
+            series_dpr: 1.0,
+            bars: Vec::new(),
+            bars_dpr: 1.0,
+            heap: None,
+        }
+    }
+
+    /// Set the scenario (same shape as layout()'s); returns its layout as a plain object.
+    #[wasm_bindgen(js_name = setScenario)]
+    pub fn set_scenario(&mut self, scenario: JsValue) -> Result<JsValue, JsError> {
+        let s = scenario_from_js(&scenario)?;
+        let (label, c) = counterpart(&s);
+        self.layout = layout(&s);
+        self.compare = layout(&c);
+        self.compare_label = label;
+        if self.scenario.profile != s.profile {
+            self.series_key = None;
+        }
+        self.scenario = s;
+        Ok(layout_to_js(&s, &self.layout))
+    }
+
+    /// The comparison's layout (packed for a boxed scenario, boxed for a packed one).
+    #[wasm_bindgen(js_name = compareLayout)]
+    pub fn compare_layout(&self) -> JsValue {
+        let (_, c) = counterpart(&self.scenario);
+        layout_to_js(&c, &self.compare)
+    }
+
+    /// Draw the flame graph `width_css` wide, zoomed into preorder node `zoom`. Returns the
+    /// height it needs in CSS pixels (the canvas is sized to it).
+    #[wasm_bindgen(js_name = drawFlame)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_flame(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        width_css: f64,
+        dpr: f64,
+        acc: &str,
+        unit: &str,
+        zoom: u32,
+        dark: bool,
+    ) -> Result<f64, JsError> {
+        let acc = accounting(acc)?;
+        let frames = flame::frames(&self.layout.tree, acc, zoom);
+        let rows = flame::rows(&frames);
+        let height = rows as f64 * self.flame_row_css;
+        let area = backend(canvas.clone(), width_css, height, dpr)?.into_drawing_area();
+        let st = flame::Style {
+            row_px: px(self.flame_row_css, dpr),
+            font_px: px(12.0, dpr),
+            units: units(unit)?,
+            acc,
+            theme: Theme { dark },
+        };
+        let mut labels = Vec::new();
+        flame::draw(&area, &self.layout.tree, &frames, &st, &mut labels).map_err(js_error)?;
+        area.present()
+            .map_err(|_| JsError::new("canvas: could not draw"))?;
+        paint_labels(&canvas, &labels)?;
+        self.flame = frames;
+        self.flame_width_css = width_css.max(1.0);
+        Ok(height)
+    }
+
+    /// The preorder index of the frame under a point (CSS pixels), or -1.
+    #[wasm_bindgen(js_name = hitFlame)]
+    pub fn hit_flame(&self, x_css: f64, y_css: f64) -> i32 {
+        let row = (y_css / self.flame_row_css).floor();
+        if row < 0.0 {
+            return -1;
+        }
+        flame::hit(&self.flame, x_css / self.flame_width_css, row as u32)
+            .map_or(-1, |f| f.node as i32)
+    }
+
+    /// [x, y, width, height] in CSS pixels of a drawn frame (empty if it is not drawn).
+    #[wasm_bindgen(js_name = frameRect)]
+    pub fn frame_rect(&self, node: u32) -> Vec<f64> {
+        self.flame
+            .iter()
+            .find(|f| f.node == node)
+            .map_or_else(Vec::new, |f| {
+                let w = self.flame_width_css;
+                vec![
+                    f.x0 * w,
+                    f.depth as f64 * self.flame_row_css,
+                    (f.x1 - f.x0) * w,
+                    self.flame_row_css,
+                ]
+            })
+    }
+
+    /// Preorder indices of the frames drawn, in drawing order (for keyboard navigation).
+    #[wasm_bindgen(js_name = drawnFrames)]
+    pub fn drawn_frames(&self) -> Vec<u32> {
+        self.flame.iter().map(|f| f.node).collect()
+    }
+
+    /// Draw memory vs n for the scenario's profile. Recomputes the lines only when the profile
+    /// or the accounting changed.
+    #[wasm_bindgen(js_name = drawSeries)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_series(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        w_css: f64,
+        h_css: f64,
+        dpr: f64,
+        acc: &str,
+        unit: &str,
+        dark: bool,
+    ) -> Result<(), JsError> {
+        let acc = accounting(acc)?;
+        let key = (self.scenario.profile, acc);
+        if self.series_key != Some(key) {
+            self.series = series::compute(key.0, acc);
+            self.series_key = Some(key);
+        }
+        let area = backend(canvas.clone(), w_css, h_css, dpr)?.into_drawing_area();
+        let st = series::Style {
+            font_px: px(12.0, dpr),
+            line_px: px(2.0, dpr).max(1) as u32,
+            units: units(unit)?,
+            theme: Theme { dark },
+        };
+        let mut labels = Vec::new();
+        self.series_geom =
+            Some(series::draw(&area, &self.series, &st, &mut labels).map_err(js_error)?);
+        self.series_dpr = dpr.max(0.5);
+        area.present()
+            .map_err(|_| JsError::new("canvas: could not draw"))?;
+        paint_labels(&canvas, &labels)?;
+        Ok(())
+    }
+
+    /// The x (CSS pixels) where n sits on the memory-vs-n chart.
+    #[wasm_bindgen(js_name = seriesX)]
+    pub fn series_x(&self, n: f64) -> f64 {
+        self.series_geom
+            .map_or(0.0, |g| g.x_of(n) / self.series_dpr)
+    }
+
+    /// [x0, y0, x1, y1] of the plot area in CSS pixels.
+    #[wasm_bindgen(js_name = seriesPlot)]
+    pub fn series_plot(&self) -> Vec<f64> {
+        let d = self.series_dpr;
+        self.series_geom.map_or_else(Vec::new, |g| {
+            vec![g.left / d, g.top / d, g.right / d, g.bottom / d]
+        })
+    }
+
+    /// At an x in CSS pixels: [n, then each representation's exact bytes at that n].
+    #[wasm_bindgen(js_name = seriesAt)]
+    pub fn series_at(&self, x_css: f64, acc: &str) -> Result<Vec<f64>, JsError> {
+        let acc = accounting(acc)?;
+        let Some(g) = self.series_geom else {
+            return Ok(Vec::new());
+        };
+        let n = g.n_of(x_css * self.series_dpr).round();
+        Ok(self.values_at(n, acc))
+    }
+
+    /// [n, then each representation's exact bytes] at n (for the data table).
+    #[wasm_bindgen(js_name = seriesValues)]
+    pub fn series_values(&self, n: f64, acc: &str) -> Result<Vec<f64>, JsError> {
+        Ok(self.values_at(n, accounting(acc)?))
+    }
+
+    /// Draw bytes per element, the scenario against its counterpart. Returns the bars as rows
+    /// of [label, segment bytes per element in hundredths...] for the data table.
+    #[wasm_bindgen(js_name = drawBars)]
+    pub fn draw_bars(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        w_css: f64,
+        h_css: f64,
+        dpr: f64,
+        acc: &str,
+        dark: bool,
+    ) -> Result<JsValue, JsError> {
+        let acc = accounting(acc)?;
+        let n = self.scenario.n.max(1);
+        let per = |l: &Layout| {
+            bars::split(l, acc).map(|b| ((b as u128 * 100 + n as u128 / 2) / n as u128) as u64)
+        };
+        let mine = format!(
+            "{}: {}",
+            if self.scenario.container.is_boxed() {
+                "boxed"
+            } else {
+                "packed"
+            },
+            short_name(&self.scenario)
+        );
+        let mut rows = vec![
+            (mine, per(&self.layout)),
+            (self.compare_label.clone(), per(&self.compare)),
+        ];
+        if !self.scenario.container.is_boxed() {
+            rows.swap(0, 1);
+        }
+        let area = backend(canvas.clone(), w_css, h_css, dpr)?.into_drawing_area();
+        let mut labels = Vec::new();
+        let st = bars::Style {
+            font_px: px(12.0, dpr),
+            theme: Theme { dark },
+        };
+        self.bars = bars::draw(&area, &rows, &st, &mut labels).map_err(js_error)?;
+        self.bars_dpr = dpr.max(0.5);
+        area.present()
+            .map_err(|_| JsError::new("canvas: could not draw"))?;
+        paint_labels(&canvas, &labels)?;
+        let out = js_sys::Array::new();
+        for (label, parts) in rows {
+            let row = js_sys::Array::new();
+            row.push(&label.into());
+            for p in parts {
+                row.push(&(p as f64).into());
+            }
+            out.push(&row);
+        }
+        Ok(out.into())
+    }
+
+    /// The drawn bar segment under a point (CSS pixels): [bar, segment, x, y, w, h] or empty.
+    #[wasm_bindgen(js_name = hitBars)]
+    pub fn hit_bars(&self, x_css: f64, y_css: f64) -> Vec<f64> {
+        let d = self.bars_dpr;
+        bars::hit(&self.bars, x_css * d, y_css * d).map_or_else(Vec::new, |s| seg_out(&s, d))
+    }
+
+    /// Every drawn segment as [bar, segment, x, y, w, h] in CSS pixels, flattened.
+    #[wasm_bindgen(js_name = barSegments)]
+    pub fn bar_segments(&self) -> Vec<f64> {
+        self.bars
+            .iter()
+            .flat_map(|s| seg_out(s, self.bars_dpr))
+            .collect()
+    }
+
+    /// Load a lab report's heap map (the `heap` object of runLab's result).
+    #[wasm_bindgen(js_name = setHeap)]
+    pub fn set_heap(&mut self, heap: JsValue, profile: &str, length: f64) -> Result<(), JsError> {
+        let p = Profile::parse(profile).ok_or_else(|| JsError::new("profile: unknown profile"))?;
+        let get = |k: &str| js_sys::Reflect::get(&heap, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        let u32s = |k: &str| js_sys::Uint32Array::new(&get(k)).to_vec();
+        let u8s = |k: &str| js_sys::Uint8Array::new(&get(k)).to_vec();
+        let widen = |v: Vec<u32>| v.into_iter().map(|x| x as usize).collect::<Vec<_>>();
+        let (rs, rl, rk) = (
+            widen(u32s("regionStart")),
+            widen(u32s("regionLen")),
+            u8s("regionKind"),
+        );
+        let (s, size, count, req, lead, what) = (
+            widen(u32s("runStart")),
+            u32s("runSize"),
+            u32s("runCount"),
+            u32s("runRequested"),
+            u8s("runLead"),
+            u8s("runWhat"),
+        );
+        self.heap = Some(HeapMap::new(
+            p.ptr() as usize,
+            p.array_is_gc(),
+            length.max(0.0) as usize,
+            RegionColumns {
+                start: &rs,
+                len: &rl,
+                kind: &rk,
+            },
+            RunColumns {
+                start: &s,
+                size: &size,
+                count: &count,
+                requested: &req,
+                lead: &lead,
+                what: &what,
+            },
+        ));
+        Ok(())
+    }
+
+    /// [lowest, highest) address of the loaded heap map.
+    #[wasm_bindgen(js_name = heapSpan)]
+    pub fn heap_span(&self) -> Vec<f64> {
+        self.heap
+            .as_ref()
+            .map_or_else(Vec::new, |h| vec![h.lo as f64, h.hi as f64])
+    }
+
+    /// RGBA pixels of addresses [from, to), row-major over width x height.
+    #[wasm_bindgen(js_name = heapRaster)]
+    pub fn heap_raster(&self, from: f64, to: f64, width: u32, height: u32, dark: bool) -> Vec<u8> {
+        let (w, h) = (
+            width.clamp(1, 4096) as usize,
+            height.clamp(1, 4096) as usize,
+        );
+        self.heap.as_ref().map_or_else(
+            || vec![0; w * h * 4],
+            |m| m.raster(from as usize, to as usize, w, h, Theme { dark }),
+        )
+    }
+
+    /// What is at an address: { address, what, field, blockStart, blockSize, requested, offset,
+    /// index, part } or null.
+    #[wasm_bindgen(js_name = heapDescribe)]
+    pub fn heap_describe(&self, addr: f64) -> JsValue {
+        let Some(s) = self.heap.as_ref().and_then(|m| m.describe(addr as usize)) else {
+            return JsValue::NULL;
+        };
+        let o = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(&o, &k.into(), &v);
+        };
+        set("address", (s.addr as f64).into());
+        set("what", s.what.into());
+        set("field", s.field.into());
+        set("blockStart", (s.block_start as f64).into());
+        set("blockSize", (s.block_size as f64).into());
+        set("requested", (s.requested as f64).into());
+        set("offset", (s.offset as f64).into());
+        set("index", (s.index as f64).into());
+        set("part", (s.part as f64).into());
+        o.into()
+    }
+}
+
+impl Explorer {
+    fn values_at(&self, n: f64, acc: Accounting) -> Vec<f64> {
+        let n = n.clamp(0.0, 1e12) as u64;
+        let mut out = vec![n as f64];
+        out.extend((0..series::REPRESENTATIONS.len()).map(|i| {
+            acc.of(layout(&series::representation(i, self.scenario.profile, n)).totals) as f64
+        }));
+        out
+    }
+}
+
+fn seg_out(s: &bars::Seg, d: f64) -> Vec<f64> {
+    vec![
+        s.bar as f64,
+        s.seg as f64,
+        s.x0 / d,
+        s.y0 / d,
+        (s.x1 - s.x0) / d,
+        (s.y1 - s.y0) / d,
+    ]
+}
