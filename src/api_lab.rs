@@ -1,8 +1,8 @@
-//! runLab(scenario, options): the lab's boundary. Options and the report cross as serde types
-//! (camelCase); the heap map crosses as typed arrays, never an object per allocation.
+//! runLab(scenario, options): the lab's boundary. Options are read like scenarios (JSON, our
+//! own field-naming errors); the report crosses as a plain camelCase object built here; the heap
+//! map crosses as typed arrays, never an object per allocation.
 
 use js_sys::{Function, Reflect, Uint32Array, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
@@ -69,163 +69,120 @@ fn options_from_js(value: &JsValue) -> Result<(Options, Option<Function>), Error
     Ok((opts, progress))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ModelOut {
-    requested: u64,
-    allocated: u64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EqualOut {
-    requested: bool,
-    allocated: Option<bool>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HeldOut {
-    total: u64,
-    arenas: u64,
-    arena_bytes: u64,
-    blocks_in_use: u64,
-    bytes_in_use: u64,
-    free_block_bytes: u64,
-    pool_header_bytes: u64,
-    unused_pool_bytes: u64,
-    arena_alignment_bytes: u64,
-    chunk_heap_bytes: u64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PagesOut {
-    before: u64,
-    after_build: u64,
-    after: u64,
-    page_bytes: u64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TimesOut {
-    build_boxed: f64,
-    build_packed: f64,
-    traverse_boxed: f64,
-    traverse_packed: f64,
-    traverse_shuffled: Option<f64>,
-    free_boxed: f64,
-    free_packed: f64,
-    heap_map: f64,
-    commit: f64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SumOut {
-    ints: f64,
-    floats: f64,
-}
-
-impl From<(i64, f64)> for SumOut {
-    fn from((i, f): (i64, f64)) -> Self {
-        SumOut {
-            ints: i as f64,
-            floats: f,
-        }
+/// A plain JS object from (key, value) pairs. (The report used to cross through serde and
+/// serde-wasm-bindgen; building it directly is 4 KiB less gzipped wasm, which the page's size
+/// budget needed.)
+fn obj(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &(*k).into(), v);
     }
+    o.into()
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SumsOut {
-    boxed: SumOut,
-    packed: SumOut,
-    shuffled: Option<SumOut>,
+fn num(x: u64) -> JsValue {
+    JsValue::from(x as f64)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ReportOut {
-    profile: &'static str,
-    allocator: &'static str,
-    n: u64,
-    boxed: bool,
-    requested: u64,
-    allocated: Option<u64>,
-    allocations: u64,
-    frees_during_build: u64,
-    held: HeldOut,
-    model: ModelOut,
-    equal: EqualOut,
-    pages: PagesOut,
-    times_ms: TimesOut,
-    sums: SumsOut,
-    log_events: u64,
-    heap_blocks: u64,
+fn opt(x: Option<f64>) -> JsValue {
+    x.map_or(JsValue::NULL, JsValue::from)
 }
 
-impl From<&Report> for ReportOut {
-    fn from(r: &Report) -> Self {
-        ReportOut {
-            profile: r.profile.name(),
-            allocator: match r.mode {
-                Mode::CPython => "cpython",
-                Mode::Rust => "rust",
-            },
-            n: r.n,
-            boxed: r.boxed,
-            requested: r.requested,
-            allocated: r.allocated,
-            allocations: r.allocations,
-            frees_during_build: r.frees_during_build,
-            held: HeldOut {
-                total: r.held,
-                arenas: r.pymalloc.arenas,
-                arena_bytes: r.pymalloc.arena_bytes,
-                blocks_in_use: r.pymalloc.blocks_in_use,
-                bytes_in_use: r.pymalloc.bytes_in_use,
-                free_block_bytes: r.pymalloc.free_block_bytes,
-                pool_header_bytes: r.pymalloc.pool_header_bytes,
-                unused_pool_bytes: r.pymalloc.unused_pool_bytes,
-                arena_alignment_bytes: r.pymalloc.arena_alignment_bytes,
-                chunk_heap_bytes: r.chunk_heap_bytes,
-            },
-            model: ModelOut {
-                requested: r.model_requested,
-                allocated: r.model_allocated,
-            },
-            equal: EqualOut {
-                requested: r.requested == r.model_requested,
-                allocated: r.allocated.map(|a| a == r.model_allocated),
-            },
-            pages: PagesOut {
-                before: r.pages[0],
-                after_build: r.pages[1],
-                after: r.pages[2],
-                page_bytes: 65536,
-            },
-            times_ms: TimesOut {
-                build_boxed: r.times.build_boxed,
-                build_packed: r.times.build_packed,
-                traverse_boxed: r.times.traverse_boxed,
-                traverse_packed: r.times.traverse_packed,
-                traverse_shuffled: r.times.traverse_shuffled,
-                free_boxed: r.times.free_boxed,
-                free_packed: r.times.free_packed,
-                heap_map: r.times.heap_map,
-                commit: r.times.commit,
-            },
-            sums: SumsOut {
-                boxed: r.sum_boxed.into(),
-                packed: r.sum_packed.into(),
-                shuffled: r.sum_shuffled.map(Into::into),
-            },
-            log_events: r.log_events,
-            heap_blocks: r.heap.blocks,
-        }
-    }
+fn sums(x: (i64, f64)) -> JsValue {
+    obj(&[
+        ("ints", JsValue::from(x.0 as f64)),
+        ("floats", JsValue::from(x.1)),
+    ])
+}
+
+/// The report as runLab returns it (camelCase, bytes as numbers, times in ms).
+fn report_to_js(r: &Report) -> JsValue {
+    let t = &r.times;
+    let pm = &r.pymalloc;
+    obj(&[
+        ("profile", r.profile.name().into()),
+        (
+            "allocator",
+            if r.mode == Mode::CPython {
+                "cpython"
+            } else {
+                "rust"
+            }
+            .into(),
+        ),
+        ("n", num(r.n)),
+        ("boxed", r.boxed.into()),
+        ("requested", num(r.requested)),
+        ("allocated", opt(r.allocated.map(|a| a as f64))),
+        ("allocations", num(r.allocations)),
+        ("freesDuringBuild", num(r.frees_during_build)),
+        (
+            "held",
+            obj(&[
+                ("total", num(r.held)),
+                ("arenas", num(pm.arenas)),
+                ("arenaBytes", num(pm.arena_bytes)),
+                ("blocksInUse", num(pm.blocks_in_use)),
+                ("bytesInUse", num(pm.bytes_in_use)),
+                ("freeBlockBytes", num(pm.free_block_bytes)),
+                ("poolHeaderBytes", num(pm.pool_header_bytes)),
+                ("unusedPoolBytes", num(pm.unused_pool_bytes)),
+                ("arenaAlignmentBytes", num(pm.arena_alignment_bytes)),
+                ("chunkHeapBytes", num(r.chunk_heap_bytes)),
+            ]),
+        ),
+        (
+            "model",
+            obj(&[
+                ("requested", num(r.model_requested)),
+                ("allocated", num(r.model_allocated)),
+            ]),
+        ),
+        (
+            "equal",
+            obj(&[
+                ("requested", (r.requested == r.model_requested).into()),
+                (
+                    "allocated",
+                    r.allocated
+                        .map_or(JsValue::NULL, |a| (a == r.model_allocated).into()),
+                ),
+            ]),
+        ),
+        (
+            "pages",
+            obj(&[
+                ("before", num(r.pages[0])),
+                ("afterBuild", num(r.pages[1])),
+                ("after", num(r.pages[2])),
+                ("pageBytes", num(65536)),
+            ]),
+        ),
+        (
+            "timesMs",
+            obj(&[
+                ("buildBoxed", t.build_boxed.into()),
+                ("buildPacked", t.build_packed.into()),
+                ("traverseBoxed", t.traverse_boxed.into()),
+                ("traversePacked", t.traverse_packed.into()),
+                ("traverseShuffled", opt(t.traverse_shuffled)),
+                ("freeBoxed", t.free_boxed.into()),
+                ("freePacked", t.free_packed.into()),
+                ("heapMap", t.heap_map.into()),
+                ("commit", t.commit.into()),
+            ]),
+        ),
+        (
+            "sums",
+            obj(&[
+                ("boxed", sums(r.sum_boxed)),
+                ("packed", sums(r.sum_packed)),
+                ("shuffled", r.sum_shuffled.map_or(JsValue::NULL, sums)),
+            ]),
+        ),
+        ("logEvents", num(r.log_events)),
+        ("heapBlocks", num(r.heap.blocks)),
+    ])
 }
 
 fn u32s(v: &[usize]) -> Uint32Array {
@@ -284,9 +241,7 @@ pub fn run_lab(scenario: JsValue, options: JsValue) -> Result<JsValue, JsError> 
         },
     )
     .map_err(js_error)?;
-    let out = ReportOut::from(&report)
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("internal: {e}")))?;
+    let out = report_to_js(&report);
     let heap =
         heap_to_js(&report).map_err(|_| JsError::new("internal: could not build the heap map"))?;
     Reflect::set(&out, &"heap".into(), &heap)

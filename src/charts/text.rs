@@ -32,19 +32,21 @@ pub fn bytes(b: u64, units: Units) -> String {
         Units::Si => (1000, ["B", "kB", "MB", "GB", "TB"]),
         Units::Iec => (1024, ["B", "KiB", "MiB", "GiB", "TiB"]),
     };
+    // 64-bit arithmetic only (no 128-bit division in the wasm): charts never see 10**17 bytes.
+    let b = b.min(1 << 56);
     let mut i = 0;
-    let mut scale = 1u128;
-    while i < 4 && b as u128 >= scale * base as u128 {
-        scale *= base as u128;
+    let mut scale = 1u64;
+    while i < 4 && b >= scale * base {
+        scale *= base;
         i += 1;
     }
     if i == 0 {
         return format!("{b} B");
     }
     // Rounded to two decimals below 100, to one above.
-    let hundredths = ((b as u128 * 100 + scale / 2) / scale) as u64;
+    let hundredths = (b * 100 + scale / 2) / scale;
     if hundredths >= 100 * 100 {
-        let tenths = ((b as u128 * 10 + scale / 2) / scale) as u64;
+        let tenths = (b * 10 + scale / 2) / scale;
         format!("{}.{} {}", tenths / 10, tenths % 10, names[i])
     } else {
         format!("{}.{:02} {}", hundredths / 100, hundredths % 100, names[i])
@@ -56,6 +58,60 @@ pub fn power_label(exp: u32) -> String {
     let names = ["", "k", "M", "G", "T", "P"];
     let (group, rest) = ((exp / 3) as usize, exp % 3);
     format!("{}{}", 10u64.pow(rest), names.get(group).unwrap_or(&"?"))
+}
+
+/// Axis ticks for a log byte axis spanning 10**lo ..= 10**hi: (bytes, label). SI and exact
+/// bytes tick at powers of ten ("1 kB", "10⁶ B"), IEC at powers of two ("32 KiB", "1 MiB"), so
+/// every label is a round number in its own system.
+pub fn byte_ticks(lo: i32, hi: i32, units: Units) -> Vec<(u64, String)> {
+    let (lo, hi) = (lo.clamp(0, 17) as u32, hi.clamp(0, 17) as u32);
+    let mut out = Vec::new();
+    if units == Units::Iec {
+        let range_bits = (hi - lo) * 10 / 3;
+        let step = if range_bits > 30 {
+            5
+        } else if range_bits > 12 {
+            2
+        } else {
+            1
+        };
+        let names = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        let mut bit = 0;
+        while bit <= 56 {
+            let v = 1u64 << bit;
+            if v >= 10u64.pow(lo) && v <= 10u64.pow(hi) {
+                out.push((
+                    v,
+                    format!("{} {}", 1u64 << (bit % 10), names[(bit / 10) as usize]),
+                ));
+            }
+            bit += step;
+        }
+        return out;
+    }
+    let step = if hi - lo > 8 { 2 } else { 1 };
+    let mut e = lo;
+    while e <= hi {
+        let label = match units {
+            Units::Bytes if e >= 4 => format!("10{} B", superscript(e)),
+            Units::Bytes => format!("{} B", grouped(10u64.pow(e))),
+            _ => {
+                let names = ["B", "kB", "MB", "GB", "TB", "PB"];
+                format!("{} {}", 10u64.pow(e % 3), names[(e / 3) as usize])
+            }
+        };
+        out.push((10u64.pow(e), label));
+        e += step;
+    }
+    out
+}
+
+fn superscript(e: u32) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    e.to_string()
+        .bytes()
+        .map(|b| DIGITS[(b - b'0') as usize])
+        .collect()
 }
 
 #[cfg(test)]
@@ -72,5 +128,23 @@ mod tests {
         assert_eq!(power_label(0), "1");
         assert_eq!(power_label(4), "10k");
         assert_eq!(power_label(9), "1G");
+    }
+
+    #[test]
+    fn axis_ticks_are_round_in_their_own_system() {
+        let si: Vec<_> = byte_ticks(1, 11, Units::Si)
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
+        assert_eq!(si, ["10 B", "1 kB", "100 kB", "10 MB", "1 GB", "100 GB"]);
+        let b: Vec<_> = byte_ticks(1, 5, Units::Bytes)
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
+        assert_eq!(b, ["10 B", "100 B", "1,000 B", "10⁴ B", "10⁵ B"]);
+        let iec = byte_ticks(1, 11, Units::Iec);
+        assert_eq!(iec[0], (32, "32 B".to_owned()));
+        assert!(iec.contains(&(1 << 20, "1 MiB".to_owned())));
+        assert!(iec.iter().all(|t| t.0 >= 10 && t.0 <= 100_000_000_000));
     }
 }

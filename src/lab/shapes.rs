@@ -115,9 +115,9 @@ pub struct NdArray<W: Word> {
 /// A named field of an object, for the heap map's hover: (name, offset, bytes).
 pub type Field = (&'static str, u64, u64);
 
-/// Field table of a container object (GC head included where CPython has one).
-pub fn object_fields<W: Word>(what: ObjectKind, gc: bool) -> Vec<Field> {
-    let w = W::BYTES as u64;
+/// Field table of an object for a `word`-byte CPython (GC head included where it has one).
+pub fn object_fields(word: usize, what: ObjectKind, gc: bool) -> Vec<Field> {
+    let w = word as u64;
     let mut out: Vec<Field> = Vec::new();
     let mut at = 0;
     let mut push = |name: &'static str, bytes: u64| {
@@ -233,10 +233,10 @@ mod tests {
         assert_eq!(size_of::<ArrayObject<u32>>(), 32);
         assert_eq!(size_of::<NdArray<u64>>(), 96);
         assert_eq!(size_of::<NdArray<u32>>(), 48);
-        let f = object_fields::<u64>(ObjectKind::Ndarray, false);
+        let f = object_fields(8, ObjectKind::Ndarray, false);
         assert_eq!(f.iter().map(|x| x.2).sum::<u64>(), 96);
         assert_eq!(
-            object_fields::<u32>(ObjectKind::List, true)
+            object_fields(4, ObjectKind::List, true)
                 .iter()
                 .map(|x| x.2)
                 .sum::<u64>(),

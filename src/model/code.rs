@@ -61,12 +61,14 @@ pub fn build_code(s: &Scenario) -> String {
             let dt = np_dtype(dt);
             match s.values {
                 Values::IntRange { start } => {
+                    let start = int_text(start);
                     format!("x = np.arange({start}, {start} + n, dtype={dt})")
                 }
                 Values::FloatRange { start } => {
                     format!(
-                        "x = np.arange({}, {start} + n, dtype={dt})",
-                        py_float(start as f64)
+                        "x = np.arange({}, {} + n, dtype={dt})",
+                        py_float(start as f64),
+                        int_text(start)
                     )
                 }
                 Values::IntMod { k } => format!("x = (np.arange(n) % {k}).astype({dt})"),
