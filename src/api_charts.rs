@@ -95,7 +95,8 @@ fn px(v: f64, dpr: f64) -> i32 {
 fn counterpart(s: &Scenario) -> (String, Scenario) {
     let float = s.values.is_float();
     if s.container.is_boxed() {
-        let dt = if float { Dtype::Float64 } else { Dtype::Int64 };
+        // The article's comparison: np.zeros(n, dtype=np.uint64) (float64 for floats).
+        let dt = if float { Dtype::Float64 } else { Dtype::Uint64 };
         let values = Values::Constant(if float {
             Const::Float(0.0)
         } else {
@@ -350,7 +351,8 @@ impl Explorer {
     }
 
     /// Draw bytes per element, the scenario against its counterpart. Returns the bars as rows
-    /// of [label, segment bytes per element in hundredths...] for the data table.
+    /// of [label, 8 segments' bytes per element in hundredths, the same 8 segments' exact
+    /// total bytes] for the tooltip and the data table.
     #[wasm_bindgen(js_name = drawBars)]
     pub fn draw_bars(
         &mut self,
@@ -363,9 +365,7 @@ impl Explorer {
     ) -> Result<JsValue, JsError> {
         let acc = accounting(acc)?;
         let n = self.scenario.n.max(1);
-        let per = |l: &Layout| {
-            bars::split(l, acc).map(|b| ((b as u128 * 100 + n as u128 / 2) / n as u128) as u64)
-        };
+        let per = |l: &Layout| bars::split(l, acc);
         let mine = format!(
             "{}: {}",
             if self.scenario.container.is_boxed() {
@@ -388,16 +388,23 @@ impl Explorer {
             font_px: px(12.0, dpr),
             theme: Theme { dark },
         };
-        self.bars = bars::draw(&area, &rows, &st, &mut labels).map_err(js_error)?;
+        let hundredths: Vec<_> = rows
+            .iter()
+            .map(|(label, parts)| {
+                let per = parts.map(|b| (b.min(1 << 56) * 100 + n / 2) / n);
+                (label.clone(), per)
+            })
+            .collect();
+        self.bars = bars::draw(&area, &hundredths, &st, &mut labels).map_err(js_error)?;
         self.bars_dpr = dpr.max(0.5);
         area.present()
             .map_err(|_| JsError::new("canvas: could not draw"))?;
         paint_labels(&canvas, &labels)?;
         let out = js_sys::Array::new();
-        for (label, parts) in rows {
+        for ((label, per), (_, bytes)) in hundredths.into_iter().zip(rows) {
             let row = js_sys::Array::new();
             row.push(&label.into());
-            for p in parts {
+            for p in per.into_iter().chain(bytes) {
                 row.push(&(p as f64).into());
             }
             out.push(&row);

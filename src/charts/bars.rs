@@ -23,6 +23,18 @@ pub const SEGMENTS: [&str; 8] = [
     "shared objects",
 ];
 
+/// Names short enough to print inside a segment.
+const SHORT: [&str; 8] = [
+    "pointer",
+    "header",
+    "payload",
+    "padding",
+    "slack",
+    "rounding",
+    "container",
+    "shared",
+];
+
 pub fn segment_color(i: usize) -> RGBColor {
     [
         GREEN, SKY, ORANGE, PURPLE, YELLOW, VERMILLION, BLUE, LIGHT_GREY,
@@ -89,7 +101,8 @@ pub fn draw<DB: DrawingBackend>(
         .max()
         .unwrap_or(1)
         .max(1) as f64;
-    let (left, right) = (0.5 * f, w as f64 - 7.5 * f);
+    // Room on the right for the widest total, "1234.56 B / elem".
+    let (left, right) = (0.5 * f, w as f64 - 9.0 * f);
     let lane = (h as f64 / bars.len().max(1) as f64).max(3.0 * f);
     let mut segs = Vec::new();
     for (bi, (label, parts)) in bars.iter().enumerate() {
@@ -117,10 +130,19 @@ pub fn draw<DB: DrawingBackend>(
                 fill.filled(),
             ))
             .map_err(draw_err)?;
-            if x1 - x > 4.5 * f {
+            // The part's name too when it fits (about 0.6 em per character).
+            let named = format!("{} {}", SHORT[si], hundredths(v));
+            let text = if x1 - x > 0.62 * f * named.len() as f64 + f {
+                Some(named)
+            } else if x1 - x > 4.5 * f {
+                Some(hundredths(v))
+            } else {
+                None
+            };
+            if let Some(text) = text {
                 let at = (((x + x1) / 2.0) as i32, ((y0 + y1) / 2.0) as i32);
                 labels.push(Label::new(
-                    hundredths(v),
+                    text,
                     at,
                     st.font_px,
                     ink_on(fill),

@@ -275,11 +275,7 @@ impl HeapMap {
             )
         );
         let fields = |kind: ObjectKind, gc: bool| {
-            let table = if w == 8 {
-                object_fields::<u64>(kind, gc)
-            } else {
-                object_fields::<u32>(kind, gc)
-            };
+            let table = object_fields(w, kind, gc);
             table
                 .into_iter()
                 .find(|f| off >= f.1 as usize && off < (f.1 + f.2) as usize)

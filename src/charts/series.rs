@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::text::{bytes, power_label, Units};
+use super::text::{byte_ticks, power_label, Units};
 use super::{
     draw_err, Accounting, Anchor, Label, Theme, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION,
     YELLOW,
@@ -127,6 +127,9 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<Geometry> {
     let (w, h) = area.dim_in_pixel();
     let f = st.font_px as f64;
+    // Narrow (a phone): the legend goes under the plot, in two columns, and n is labelled at
+    // every third decade.
+    let compact = (w as f64) < 46.0 * f;
     let g0 = {
         let lo = series
             .iter()
@@ -137,9 +140,16 @@ pub fn draw<DB: DrawingBackend>(
         let hi = series.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
         Geometry {
             left: 5.2 * f,
-            top: 0.8 * f,
-            right: w as f64 - 9.5 * f,
-            bottom: h as f64 - 2.2 * f,
+            top: 1.8 * f,
+            right: w as f64 - if compact { 0.8 } else { 9.5 } * f,
+            bottom: h as f64
+                - (3.4
+                    + if compact {
+                        LEGEND_ROWS as f64 * 1.2
+                    } else {
+                        0.0
+                    })
+                    * f,
             y_lo: lo.log10().floor(),
             y_hi: hi.log10().ceil().max(lo.log10().floor() + 1.0),
         }
@@ -155,6 +165,9 @@ pub fn draw<DB: DrawingBackend>(
             grid,
         ))
         .map_err(draw_err)?;
+        if compact && e % 3 != 0 {
+            continue;
+        }
         labels.push(Label::new(
             power_label(e),
             (x, (g0.bottom + 0.5 * f) as i32),
@@ -163,16 +176,13 @@ pub fn draw<DB: DrawingBackend>(
             Anchor::CenterTop,
         ));
     }
-    let mut e = g0.y_lo as i32;
-    let step = if g0.y_hi - g0.y_lo > 8.0 { 2 } else { 1 };
-    while e <= g0.y_hi as i32 {
-        let y = g0.y_of(10f64.powi(e)) as i32;
+    for (b, text) in byte_ticks(g0.y_lo as i32, g0.y_hi as i32, st.units) {
+        let y = g0.y_of(b as f64) as i32;
         area.draw(&PathElement::new(
             vec![(g0.left as i32, y), (g0.right as i32, y)],
             grid,
         ))
         .map_err(draw_err)?;
-        let text = bytes(10u64.saturating_pow(e.max(0) as u32), st.units);
         labels.push(Label::new(
             text,
             ((g0.left - 0.4 * f) as i32, y),
@@ -180,11 +190,20 @@ pub fn draw<DB: DrawingBackend>(
             muted,
             Anchor::RightMiddle,
         ));
-        e += step;
     }
     labels.push(Label::new(
-        "n (log)",
-        (g0.right as i32, (g0.bottom + 0.5 * f) as i32),
+        "n, the number of elements (log scale)",
+        (
+            ((g0.left + g0.right) / 2.0) as i32,
+            (g0.bottom + 1.8 * f) as i32,
+        ),
+        st.font_px,
+        muted,
+        Anchor::CenterTop,
+    ));
+    labels.push(Label::new(
+        "bytes (log scale)",
+        (0, 0),
         st.font_px,
         muted,
         Anchor::LeftTop,
@@ -205,6 +224,15 @@ pub fn draw<DB: DrawingBackend>(
             ends.push((y as f64, i));
         }
     }
+    if compact {
+        for i in 0..series.len() {
+            let (col, row) = (i / LEGEND_ROWS, i % LEGEND_ROWS);
+            let x = 0.5 * f + col as f64 * (w as f64 / 2.0);
+            let y = g0.bottom + (3.6 + 1.2 * row as f64) * f;
+            swatch_and_name(area, labels, st, i, x, y)?;
+        }
+        return Ok(g0);
+    }
     crate::sort::sort_by_key(&mut ends, |e| e.0);
     let gap = 1.15 * f;
     for k in 1..ends.len() {
@@ -213,23 +241,39 @@ pub fn draw<DB: DrawingBackend>(
         }
     }
     for (y, i) in ends {
-        area.draw(&Rectangle::new(
-            [
-                ((g0.right + 0.4 * f) as i32, (y - 0.15 * f) as i32),
-                ((g0.right + 1.0 * f) as i32, (y + 0.15 * f) as i32),
-            ],
-            color(i).filled(),
-        ))
-        .map_err(draw_err)?;
-        labels.push(Label::new(
-            REPRESENTATIONS[i],
-            ((g0.right + 1.3 * f) as i32, y as i32),
-            st.font_px,
-            st.theme.ink(),
-            Anchor::LeftMiddle,
-        ));
+        swatch_and_name(area, labels, st, i, g0.right + 0.4 * f, y)?;
     }
     Ok(g0)
+}
+
+const LEGEND_ROWS: usize = 4;
+
+/// A line's colour key and name, left-aligned at x, centred on y.
+fn swatch_and_name<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &mut Vec<Label>,
+    st: &Style,
+    i: usize,
+    x: f64,
+    y: f64,
+) -> Result<()> {
+    let f = st.font_px as f64;
+    area.draw(&Rectangle::new(
+        [
+            (x as i32, (y - 0.15 * f) as i32),
+            ((x + 0.6 * f) as i32, (y + 0.15 * f) as i32),
+        ],
+        color(i).filled(),
+    ))
+    .map_err(draw_err)?;
+    labels.push(Label::new(
+        REPRESENTATIONS[i],
+        ((x + 0.9 * f) as i32, y as i32),
+        st.font_px,
+        st.theme.ink(),
+        Anchor::LeftMiddle,
+    ));
+    Ok(())
 }
 
 #[cfg(test)]
