@@ -1,9 +1,10 @@
-// Transfer sizes of everything a visitor downloads (index.html and www/, the wasm included):
+// Transfer sizes of everything a visitor can download from the hosted site (dist/: the pages,
+// the bundled JS, CSS, the wasm; source maps excluded, as only developer tools fetch them):
 // raw, gzip -9 and brotli, and the total. With --check, fails past the 120 KiB gzip budget.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { root } from "./lib.mjs";
+import { distDir } from "./dist.mjs";
 
 export const BUDGET_GZIP = 120 * 1024;
 
@@ -15,10 +16,8 @@ function walk(dir) {
 }
 
 /** [{file, raw, gzip, brotli}] for the page's files, plus a total row. */
-export function sizes(base = root) {
-  const files = [join(base, "index.html"), ...walk(join(base, "www"))].filter((f) =>
-    /\.(html|js|css|wasm|svg)$/.test(f),
-  );
+export function sizes(base = distDir) {
+  const files = walk(base).filter((f) => /\.(html|js|css|wasm|svg)$/.test(f));
   const rows = files.map((f) => {
     const buf = readFileSync(f);
     return {
