@@ -1,13 +1,8 @@
 // Runs the lab off the main thread: a fresh module worker per run (so its linear memory is
 // given back when it ends), progress callbacks, cancellation with an AbortSignal.
-
-// The wasm is compiled once per page and handed to each worker: workers then share V8's
-// compiled (and optimised) code instead of starting every run cold.
-let compiled = null;
-function wasmModule() {
-  compiled ??= WebAssembly.compileStreaming(fetch(new URL("./pkg/boxed_vs_packed_bg.wasm", import.meta.url)));
-  return compiled;
-}
+// The worker gets the page's compiled module: workers then share V8's compiled (and
+// optimised) code instead of starting every run cold.
+import { wasmModule } from "./wasm.js";
 
 /**
  * runLab(scenario, options, { onProgress, signal }) → Promise of the lab report.

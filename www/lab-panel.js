@@ -1,19 +1,8 @@
 // The lab panel: runs the scenario for real in a worker, shows progress with Cancel, then the
 // measured bytes next to the model's with an "equal" check, timings and linear-memory growth.
+import { el } from "./kit.js";
 import { runLab } from "./lab-client.js";
-import { exactBytes, formatBytes, formatCount, formatMs } from "./units.js";
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k.startsWith("data-") || k.startsWith("aria-") || k === "role") node.setAttribute(k, v);
-    else node[k] = v;
-  }
-  for (const c of children) if (c) node.append(c);
-  return node;
-}
+import { exactBytes, formatBytes, formatCount, formatMs, labelledBytes } from "./units.js";
 
 /**
  * Mount the lab into `root`. `getScenario()` returns the current scenario; `getUnits()` the
@@ -26,7 +15,7 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
   const allocator = el(
     "select",
     { id: "lab-allocator" },
-    el("option", { value: "cpython", text: "as CPython does (pymalloc + malloc)" }),
+    el("option", { value: "cpython", text: "CPython's (pymalloc + malloc)" }),
     el("option", { value: "rust", text: "Rust's own allocator" }),
   );
   const progress = el("progress", { max: 1, value: 0, hidden: true, "aria-label": "lab progress" });
@@ -62,6 +51,7 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
     cancel.disabled = false;
     progress.hidden = false;
     progress.removeAttribute("value");
+    results.replaceChildren();
     status.textContent = `Building ${formatCount(scenario.n)} elements in a fresh WebAssembly instance…`;
     try {
       const r = await runLab(
@@ -107,8 +97,8 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
         "tr",
         {},
         el("th", { scope: "row", text: label }),
-        el("td", { text: formatBytes(measured, u), title: measured === null ? "" : exactBytes(measured) }),
-        el("td", { text: formatBytes(model, u), title: exactBytes(model) }),
+        el("td", { text: measured === null ? "not observable" : exactBytes(measured) }),
+        el("td", { text: exactBytes(model) }),
         el("td", {}, check(ok)),
       );
     const bytes = el(
@@ -132,14 +122,12 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
         {},
         row("requested (tracemalloc)", r.requested, r.model.requested, r.equal.requested),
         row("allocated (blocks)", r.allocated, r.model.allocated, r.equal.allocated),
-        el(
-          "tr",
-          {},
-          el("th", { scope: "row", text: "held from the system" }),
-          el("td", { text: formatBytes(r.held.total, u), title: exactBytes(r.held.total) }),
-          el("td", { colSpan: 2, text: heldText(r, u) }),
-        ),
       ),
+    );
+    const held = el(
+      "p",
+      { class: "lab-held" },
+      `Held from the system: ${exactBytes(r.held.total)} = ${labelledBytes(r.held.total, u)}: ${heldText(r, u)}.`,
     );
     const t = r.timesMs;
     const time = (label, ms, note) =>
@@ -188,18 +176,18 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
         "iec",
       )} grown); it never shrinks, so the worker that ran this has ended and given it back.`,
     );
-    results.replaceChildren(bytes, times, pages);
+    results.replaceChildren(bytes, held, times, pages);
   }
 
   function heldText(r, u) {
-    if (r.held.arenas === 0) return `heap segments and maps: ${formatBytes(r.held.chunkHeapBytes, u)}`;
-    return `${r.held.arenas} pymalloc arenas (${formatBytes(r.held.arenaBytes, u)}): ${formatBytes(
+    if (r.held.arenas === 0) return `malloc's heap segments and maps`;
+    return `${r.held.arenas} pymalloc arenas, ${formatBytes(r.held.arenaBytes, u)} in all (of it ${formatBytes(
       r.held.poolHeaderBytes,
       u,
     )} pool headers, ${formatBytes(r.held.freeBlockBytes, u)} free blocks, ${formatBytes(
       r.held.unusedPoolBytes,
       u,
-    )} unused pools, ${formatBytes(r.held.arenaAlignmentBytes, u)} arena alignment; malloc: ${formatBytes(
+    )} unused pools, ${formatBytes(r.held.arenaAlignmentBytes, u)} arena alignment) and malloc's ${formatBytes(
       r.held.chunkHeapBytes,
       u,
     )}`;

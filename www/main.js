@@ -1,28 +1,106 @@
-// Entry point of the page: loads the wasm model, shows layout() of the article's scenario and
-// mounts the lab. (The explorable page is built on top of this in later steps.)
-import { mountLab } from "./lab-panel.js";
-import init, { layout } from "./pkg/boxed_vs_packed.js";
+// The page: reads the state from the URL (a bad parameter falls back to its default with a
+// note naming it), hands it to the embedded <boxed-vs-packed> as attributes, keeps the URL in
+// step with it (back and forward work), and fills the story's live numbers.
+import { DEFAULTS, readState, toParams } from "./state.js";
+import { ACC, formatBytes, formatCount } from "./units.js";
+import { wasm } from "./wasm.js";
+import "./widget.js";
 
-export const ARTICLE = {
-  container: "list_append",
-  values: { kind: "int_range", start: 0 },
-  n: 1000000,
-  profile: "cpython-3.12",
-};
+const widget = document.getElementById("explorer");
+const note = document.querySelector(".url-note");
+const PROFILE = { wasm32: "Pyodide (CPython 3.13 on wasm32)" };
 
-async function main() {
-  const out = document.getElementById("layout");
-  const nInput = document.getElementById("n");
-  try {
-    await init();
-    out.textContent = JSON.stringify(layout(ARTICLE), null, 2);
-    mountLab(document.getElementById("lab"), {
-      getScenario: () => ({ ...ARTICLE, n: Number(nInput.value) }),
-    });
-    document.body.dataset.ready = "true";
-  } catch (e) {
-    out.textContent = `Could not compute the layout: ${e.message}`;
-  }
+function fromUrl() {
+  const params = new URLSearchParams(location.search);
+  const { state, notes } = readState((k) => params.get(k));
+  note.hidden = notes.length === 0;
+  note.textContent = notes.length ? `Some link parameters were not understood: ${notes.join("; ")}.` : "";
+  return { state, given: [...params.keys()].filter((k) => k in DEFAULTS) };
 }
 
-main();
+// Only the parameters that were given and valid become attributes, exactly as a blog post
+// embedding the widget would write them.
+const initial = fromUrl();
+for (const k of initial.given) widget.setAttribute(k, String(initial.state[k]));
+
+let pushTimer = 0;
+let restoring = false;
+widget.addEventListener("change", (e) => {
+  const { state } = e.detail;
+  story(state);
+  if (restoring) return;
+  clearTimeout(pushTimer);
+  // One history entry per settled change, not one per slider step.
+  pushTimer = setTimeout(() => {
+    const q = toParams(state).toString();
+    const url = `${location.pathname}${q ? `?${q}` : ""}${location.hash}`;
+    if (url !== `${location.pathname}${location.search}${location.hash}`) history.pushState(null, "", url);
+  }, 250);
+});
+
+window.addEventListener("popstate", () => {
+  const { state } = fromUrl();
+  restoring = true;
+  widget.setState(state);
+  restoring = false;
+});
+
+const bind = (name, text) => {
+  for (const node of document.querySelectorAll(`[data-bind="${name}"]`)) node.textContent = text;
+};
+
+async function story(state) {
+  const api = await wasm();
+  const base = { n: state.n, profile: state.profile };
+  const list = api.layout({ ...base, container: "list_append", values: { kind: "int_range", start: 0 } });
+  const arr = api.layout({
+    ...base,
+    container: "ndarray",
+    dtype: "uint64",
+    values: { kind: "constant", value: 0 },
+  });
+  const acc = ACC[state.accounting];
+  const u = state.units;
+  const find = (tree, prefix) => {
+    const stack = [tree];
+    while (stack.length) {
+      const n = stack.pop();
+      if (n.label.startsWith(prefix)) return n;
+      stack.push(...n.children);
+    }
+    return null;
+  };
+  const ptrs = find(list.tree, "pointer array");
+  const slack = find(list.tree, "over-allocated");
+  const ints = list.tree.children.filter((c) => c.kind === "objects");
+  const oneDigit = ints.find((c) => c.label.endsWith("1 digit"));
+  const ptr = state.profile === "wasm32" ? 4 : 8;
+  bind("n", formatCount(state.n));
+  bind("profile", PROFILE[state.profile] ?? state.profile.replace("cpython-", "CPython "));
+  bind("list-total", formatBytes(list.totals[acc], u));
+  bind("array-total", formatBytes(arr.totals[acc], u));
+  bind("ratio", arr.totals[acc] ? `${(list.totals[acc] / arr.totals[acc]).toFixed(1)}×` : "—");
+  bind("list-header", `${list.tree.children[0].getsizeof} bytes`);
+  bind("ptr", String(ptr));
+  bind("slots", formatCount(list.container.capacity));
+  bind("ptr-array", ptrs ? formatBytes(ptrs[acc], u) : "no array (n = 0)");
+  bind("slack", slack ? `${formatCount(slack.requested)} bytes` : "0 bytes");
+  bind("int-getsizeof", oneDigit ? String(oneDigit.getsizeof / oneDigit.count) : "28");
+  bind("int-requested", oneDigit ? String(oneDigit.requested / oneDigit.count) : "32");
+  bind(
+    "ints",
+    formatBytes(
+      ints.reduce((a, c) => a + c[acc], 0),
+      u,
+    ),
+  );
+  bind("nd-header", String(arr.tree.children[0].requested));
+  bind("array-per", arr.perElement ? arr.perElement[acc].toFixed(2) : "—");
+  bind("list-per", list.perElement ? list.perElement[acc].toFixed(2) : "—");
+  bind("getsizeof", `${formatCount(list.container.getsizeof)} bytes`);
+  bind("getsizeof-total", `${formatCount(list.totals.getsizeof)} bytes`);
+  bind("shared", formatCount(Math.min(state.n, 257)));
+  bind("requested", `${formatCount(list.totals.requested)} bytes`);
+  bind("allocated", `${formatCount(list.totals.allocated)} bytes`);
+  document.body.dataset.ready = "true";
+}

@@ -1,10 +1,12 @@
 // Byte formatting, exact and labelled: plain bytes with thousands separators, SI (kB, MB: powers
 // of 1000) or IEC (KiB, MiB: powers of 1024). Every figure can also be shown as exact bytes.
 
-export const UNITS = {
-  bytes: "bytes",
-  si: "kB / MB (SI, 1000)",
-  iec: "KiB / MiB (IEC, 1024)",
+/** An accounting's field in layout() results, and its name for people. */
+export const ACC = { getsizeof: "getsizeof", tracemalloc: "requested", allocator: "allocated" };
+export const ACC_LABEL = {
+  getsizeof: "sys.getsizeof",
+  tracemalloc: "tracemalloc",
+  allocator: "the allocator",
 };
 
 const group = new Intl.NumberFormat("en-US");
@@ -32,10 +34,10 @@ export function formatBytes(b, units = "si") {
   return `${sign}${x.toFixed(digits)} ${names[i]}`;
 }
 
-/** Per-element figures keep two decimals: "40.45 bytes per element". */
-export function perElement(b) {
-  if (b === null || b === undefined) return "—";
-  return `${b.toFixed(2)} B`;
+/** formatBytes with its system named: "40.45 MB (SI)", "38.58 MiB (IEC)", "40,448,728 B". */
+export function labelledBytes(b, units = "si") {
+  const t = formatBytes(b, units);
+  return units === "bytes" || t.endsWith(" B") ? t : `${t} (${units === "iec" ? "IEC" : "SI"})`;
 }
 
 export function formatCount(n) {

@@ -1,9 +1,11 @@
 // Shared set-up for the browser tests: one static server and one Chromium per test file, and
-// pages that fail the test on any console error or uncaught page error.
+// pages that fail the test on any console error or uncaught page error. The server serves
+// dist/, the site as hosted (bundled, minified), unless a test asks for another directory.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { launch } from "../../scripts/browser.mjs";
+import { distDir } from "../../scripts/dist.mjs";
 import { root } from "../../scripts/lib.mjs";
 import { serve } from "../../scripts/serve.mjs";
 
@@ -11,10 +13,10 @@ export const outDir = join(root, "test-output");
 mkdirSync(outDir, { recursive: true });
 
 /** Registers before/after hooks; returns an object filled in once the browser is up. */
-export function useBrowser({ headers } = {}) {
+export function useBrowser({ headers, dir = distDir } = {}) {
   const ctx = { url: "", browser: null, server: null };
   before(async () => {
-    const s = await serve({ headers });
+    const s = await serve({ dir, headers });
     ctx.server = s.server;
     ctx.url = s.url;
     ctx.browser = await launch();
@@ -38,3 +40,23 @@ export async function openPage(ctx, path, { viewport = { width: 1280, height: 90
   if (path !== null) await page.goto(`${ctx.url}${path}`);
   return page;
 }
+
+/** The explorer widget on a page (playwright's CSS locators pierce its open shadow root). */
+export const widget = (page, sel = "boxed-vs-packed") => page.locator(sel);
+
+/** Wait until the widget has drawn at least `count` frames since load. */
+export async function rendered(page, count = 1, sel = "boxed-vs-packed") {
+  await page.waitForFunction(
+    ([s, c]) =>
+      Number(document.querySelector(s)?.shadowRoot?.querySelector(".bvp")?.dataset.rendered ?? 0) >= c,
+    [sel, count],
+    { timeout: 15000 },
+  );
+}
+
+/** How many times the widget has drawn. */
+export const renderCount = (page, sel = "boxed-vs-packed") =>
+  page.evaluate(
+    (s) => Number(document.querySelector(s)?.shadowRoot?.querySelector(".bvp")?.dataset.rendered ?? 0),
+    sel,
+  );

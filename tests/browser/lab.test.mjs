@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { openPage, useBrowser } from "./harness.mjs";
+import { openPage, rendered, useBrowser, widget } from "./harness.mjs";
 
 const ctx = useBrowser();
 
@@ -25,6 +25,13 @@ async function rendererMiB(browser) {
   return kib / 1024;
 }
 
+/** Type n into the explorer's exact field, as a reader would. */
+async function setN(page, n) {
+  await page.getByLabel("n, exactly").fill(String(n));
+  await page.getByLabel("n, exactly").press("Enter");
+  await page.waitForFunction((v) => document.querySelector("boxed-vs-packed").state.n === v, n);
+}
+
 async function waitFor(fn, { timeout = 60000, every = 100 } = {}) {
   const t0 = Date.now();
   for (;;) {
@@ -36,15 +43,14 @@ async function waitFor(fn, { timeout = 60000, every = 100 } = {}) {
 }
 
 test("the lab runs 10**6 ints in a worker, measures what the model says, and gives memory back", async () => {
-  const page = await openPage(ctx, "/index.html");
-  await page.waitForSelector("body[data-ready=true]");
+  const page = await openPage(ctx, "/index.html?n=1000000");
+  await rendered(page);
   const before = await rendererMiB(ctx.browser);
-  await page.fill("#n", "1000000");
   let grownMiB = 0;
   // Three runs of ~100 MiB each: if workers kept their memory, the renderer would grow by 300.
   for (let i = 0; i < 3; i++) {
-    await page.click("text=Run the lab");
-    await page.waitForSelector(".lab-pages", { state: "detached", timeout: 1000 }).catch(() => {});
+    await widget(page).getByRole("button", { name: "Run the lab" }).click();
+    await page.waitForSelector(".lab-pages", { state: "detached", timeout: 5000 });
     await waitFor(async () => (await page.textContent(".lab-status")).startsWith("Measured equals modelled"));
     const status = await page.textContent(".lab-status");
     // 10**6 ints appended on 3.12: what tracemalloc sees, and what the allocators hold
@@ -70,34 +76,32 @@ test("the lab runs 10**6 ints in a worker, measures what the model says, and giv
 });
 
 test("an impossible n gets a clear message, and the next run works", async () => {
-  const page = await openPage(ctx, "/index.html");
-  await page.waitForSelector("body[data-ready=true]");
-  await page.fill("#n", "1000000000");
-  await page.click("text=Run the lab");
-  await page.waitForSelector("#lab[data-error=true]");
+  const page = await openPage(ctx, "/index.html?n=1000000000");
+  await rendered(page);
+  await widget(page).getByRole("button", { name: "Run the lab" }).click();
+  await page.waitForSelector(".lab[data-error=true]");
   const msg = await page.textContent(".lab-status");
   assert.match(
     msg,
     /^n: this structure needs about [\d.]+ MiB \(\d+ bytes\) but linear memory stopped growing at [\d.]+ MiB \(the limit is 4096 MiB\); choose a smaller n$/,
   );
-  await page.fill("#n", "1000");
-  await page.click("text=Run the lab");
+  await setN(page, 1000);
+  await widget(page).getByRole("button", { name: "Run the lab" }).click();
   await waitFor(async () => (await page.textContent(".lab-status")).startsWith("Measured equals modelled"));
-  assert.equal(await page.locator("#lab[data-error]").count(), 0);
+  assert.equal(await page.locator(".lab[data-error]").count(), 0);
   assert.deepEqual(page.problems, []);
   await page.close();
 });
 
 test("a run can be cancelled, and the next run works", async () => {
-  const page = await openPage(ctx, "/index.html");
-  await page.waitForSelector("body[data-ready=true]");
-  await page.fill("#n", "5000000");
-  await page.click("text=Run the lab");
+  const page = await openPage(ctx, "/index.html?n=5000000");
+  await rendered(page);
+  await widget(page).getByRole("button", { name: "Run the lab" }).click();
   await page.waitForSelector("button:has-text('Cancel'):not([disabled])");
   await page.click("button:has-text('Cancel')");
   await waitFor(async () => (await page.textContent(".lab-status")) === "the lab run was cancelled");
-  await page.fill("#n", "2000");
-  await page.click("text=Run the lab");
+  await setN(page, 2000);
+  await widget(page).getByRole("button", { name: "Run the lab" }).click();
   await waitFor(async () => (await page.textContent(".lab-status")).startsWith("Measured equals modelled"));
   assert.deepEqual(page.problems, []);
   await page.close();

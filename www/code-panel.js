@@ -1,0 +1,52 @@
+// The Python behind the numbers: the statements that build x for the current scenario, and a
+// self-contained script that prints sys.getsizeof and tracemalloc on the reader's own machine,
+// next to the model's prediction. Both copyable.
+import { el, nextId } from "./kit.js";
+
+function copyButton(label, getText, status) {
+  const b = el("button", { type: "button", text: label });
+  b.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(getText());
+      status.textContent = `${label}: copied.`;
+    } catch {
+      status.textContent = "The browser refused the clipboard: select the code and copy it by hand.";
+    }
+  });
+  return b;
+}
+
+export function codePanel(host) {
+  const id = nextId("code");
+  const build = el("code", {});
+  const check = el("code", {});
+  const status = el("p", { class: "sr", "aria-live": "polite" });
+  const section = el(
+    "section",
+    { class: "panel code", "aria-labelledby": `${id}-h` },
+    el("h3", { id: `${id}-h`, text: "The Python" }),
+    el("p", { class: "lede", text: "What this scenario runs, in Python:" }),
+    el("pre", { tabIndex: 0, "aria-label": "Python code of the scenario" }, build),
+    el("p", {
+      class: "lede",
+      text: "Check the numbers on your own machine (CPython, with NumPy for ndarrays):",
+    }),
+    el(
+      "div",
+      { class: "toolbar" },
+      copyButton("Copy the code", () => build.textContent, status),
+      copyButton("Copy the check script", () => check.textContent, status),
+    ),
+    el("pre", { tabIndex: 0, "aria-label": "Python script that checks the numbers" }, check),
+    status,
+  );
+  return {
+    section,
+    canvases: [],
+    draw() {
+      const s = host.scenario();
+      build.textContent = host.api.pythonCode(s);
+      check.textContent = host.api.checkSnippet(s);
+    },
+  };
+}

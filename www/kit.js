@@ -1,0 +1,143 @@
+// Small DOM pieces the panels share: element creation (text only, never HTML), a panel with a
+// toolbar, a data table that can be shown instead of the chart, a tooltip that follows the
+// pointer or the keyboard, and an overlay canvas for highlights.
+
+/** Create an element; props set properties (or attributes for aria-*, data-*, role). */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("aria-") || k.startsWith("data-") || k === "role" || k === "for")
+      node.setAttribute(k, v);
+    else node[k] = v;
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) node.append(c);
+  return node;
+}
+
+/** A colour key square (CSSOM style, which a strict CSP allows). */
+export function swatch(color) {
+  const s = el("span", { class: "swatch", "aria-hidden": "true" });
+  s.style.background = color;
+  return s;
+}
+
+let uid = 0;
+export const nextId = (prefix) => `${prefix}-${++uid}`;
+
+/**
+ * A chart panel: heading, toolbar, a canvas with an overlay, a tooltip, a live summary for
+ * screen readers, and a data table toggled in place of the chart.
+ */
+export function panel(kind, title, lede) {
+  const id = nextId(kind);
+  const main = el("canvas", { class: "main", role: "img", tabIndex: 0, "aria-describedby": `${id}-summary` });
+  const overlay = el("canvas", { class: "overlay", "aria-hidden": "true" });
+  const tip = el("div", { class: "tip", role: "tooltip", id: `${id}-tip`, hidden: true });
+  const summary = el("p", { class: "sr", id: `${id}-summary`, "aria-live": "polite" });
+  const table = el("div", { class: "table-wrap", hidden: true });
+  const tableBtn = el("button", { type: "button", text: "Show table", "aria-pressed": "false" });
+  const toolbar = el("div", { class: "toolbar" }, tableBtn);
+  const plot = el("div", { class: "plot" }, main, overlay, tip);
+  const section = el(
+    "section",
+    { class: `panel ${kind}`, "aria-labelledby": `${id}-h` },
+    el("h3", { id: `${id}-h`, text: title }),
+    lede ? el("p", { class: "lede", text: lede }) : null,
+    toolbar,
+    plot,
+    table,
+    summary,
+  );
+  tableBtn.addEventListener("click", () => {
+    const show = table.hidden;
+    table.hidden = !show;
+    plot.hidden = show;
+    tableBtn.textContent = show ? "Show chart" : "Show table";
+    tableBtn.setAttribute("aria-pressed", String(show));
+  });
+  return { id, section, main, overlay, tip, summary, table, toolbar, plot };
+}
+
+/** Fill a table: caption, header row, body rows (cells are text; th for the first column). */
+export function fillTable(wrap, caption, head, rows) {
+  const t = el(
+    "table",
+    {},
+    el("caption", { text: caption }),
+    el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h })))),
+    el(
+      "tbody",
+      {},
+      ...rows.map((r) =>
+        el(
+          "tr",
+          {},
+          ...r.map((c, i) => (i === 0 ? el("th", { scope: "row", text: c }) : el("td", { text: c }))),
+        ),
+      ),
+    ),
+  );
+  wrap.replaceChildren(t);
+}
+
+/**
+ * Show the tooltip near (x, y) in the plot's CSS pixels: the first line bold, then lines of
+ * text; a line given as { note } is an explanation, set in the muted colour.
+ */
+export function showTip(tip, lines, x, y) {
+  tip.replaceChildren(
+    ...lines.map((l, i) =>
+      typeof l === "object"
+        ? el("span", { class: "note", text: l.note })
+        : el(i === 0 ? "strong" : "span", { text: l }),
+    ),
+  );
+  tip.hidden = false;
+  const plot = tip.parentElement;
+  const pw = plot.clientWidth;
+  const ph = plot.clientHeight;
+  const w = tip.offsetWidth;
+  const h = tip.offsetHeight;
+  const left = Math.max(0, Math.min(x + 14, pw - w));
+  // Below the pointer if it fits, else above, else below anyway (overflowing the plot).
+  const top = y + 16 + h <= ph || y - 8 - h < 0 ? y + 16 : y - 8 - h;
+  tip.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
+}
+
+/** A tooltip's lines as one sentence for screen readers. */
+export const tipText = (lines) => lines.map((l) => (typeof l === "object" ? l.note : l)).join(". ");
+
+export function hideTip(tip) {
+  tip.hidden = true;
+}
+
+/** Size an overlay canvas like its chart and return a context scaled to CSS pixels. */
+export function overlayContext(overlay, main) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = main.clientWidth;
+  const h = main.clientHeight;
+  if (overlay.width !== Math.round(w * dpr) || overlay.height !== Math.round(h * dpr)) {
+    overlay.width = Math.round(w * dpr);
+    overlay.height = Math.round(h * dpr);
+  }
+  const ctx = overlay.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return ctx;
+}
+
+/** Outline a rectangle on an overlay (the hovered or focused frame / segment). */
+export function outline(ctx, [x, y, w, h], dark) {
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = dark ? "#ffffff" : "#111111";
+  ctx.strokeRect(x + 1, y + 1, Math.max(0, w - 2), Math.max(0, h - 2));
+}
+
+/** Pointer position in the element's CSS pixels. */
+export function pointer(e, node) {
+  const r = node.getBoundingClientRect();
+  return [e.clientX - r.left, e.clientY - r.top];
+}

@@ -1,0 +1,152 @@
+// The explorer's state: the scenario plus how to show it, read from URL parameters or widget
+// attributes (strings from outside: every one is checked, a bad one falls back to its default
+// with a note naming it), and written back as parameters for permalinks.
+
+export const DEFAULTS = Object.freeze({
+  n: 1000000,
+  container: "list_append",
+  typecode: "q",
+  dtype: "uint64",
+  values: "int_range:0",
+  profile: "cpython-3.12",
+  accounting: "tracemalloc",
+  units: "si",
+  panels: "flame,series,bars,lab,code",
+});
+
+export const CHOICES = {
+  container: [
+    ["list_append", "list, append loop"],
+    ["list_range", "list(range(n))"],
+    ["list_comprehension", "list comprehension"],
+    ["list_repeat", "[value] * n"],
+    ["tuple", "tuple"],
+    ["array", "array.array"],
+    ["ndarray", "NumPy ndarray"],
+  ],
+  typecode: "b B h H i I l L q Q f d".split(" ").map((t) => [t, `'${t}'`]),
+  dtype: "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 float32 float64"
+    .split(" ")
+    .map((d) => [d, d]),
+  valueKind: [
+    ["int_range", "ints start, start+1, …"],
+    ["float_range", "floats start, start+1, …"],
+    ["int_mod", "ints i % k"],
+    ["constant", "one value, n times"],
+  ],
+  profile: [
+    ["cpython-3.8", "CPython 3.8"],
+    ["cpython-3.9", "CPython 3.9"],
+    ["cpython-3.10", "CPython 3.10"],
+    ["cpython-3.11", "CPython 3.11"],
+    ["cpython-3.12", "CPython 3.12"],
+    ["cpython-3.13", "CPython 3.13"],
+    ["wasm32", "Pyodide (wasm32)"],
+  ],
+  accounting: [
+    ["getsizeof", "sys.getsizeof"],
+    ["tracemalloc", "tracemalloc"],
+    ["allocator", "allocator"],
+  ],
+  units: [
+    ["bytes", "bytes"],
+    ["si", "kB, MB (SI, 1000)"],
+    ["iec", "KiB, MiB (IEC, 1024)"],
+  ],
+  panels: ["flame", "series", "bars", "lab", "code"],
+};
+
+export const MAX_N = 1e9;
+const NAMES = Object.keys(DEFAULTS);
+
+const has = (list, v) => list.some(([k]) => k === v);
+const short = (s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
+/** Parse "int_range:0", "int_mod:100", "constant:2.5" into a values object, or throw. */
+export function parseValues(text) {
+  const m = /^(int_range|float_range|int_mod|constant):(-?\d+(\.\d+)?(e[+-]?\d+)?)$/i.exec(text);
+  if (!m) throw new Error("must be kind:number, kind one of int_range, float_range, int_mod, constant");
+  const kind = m[1];
+  const num = m[2];
+  if (kind === "constant")
+    return {
+      kind,
+      value: Number.isSafeInteger(Number(num)) ? Number(num) : num.includes(".") ? Number(num) : num,
+    };
+  if (!/^-?\d+$/.test(num)) throw new Error(`${kind} needs a whole number`);
+  return kind === "int_mod"
+    ? { kind, k: Number(num) }
+    : { kind, start: Number.isSafeInteger(Number(num)) ? Number(num) : num };
+}
+
+export function formatValues(v) {
+  const x = v.kind === "int_mod" ? v.k : v.kind === "constant" ? v.value : v.start;
+  return `${v.kind}:${x}`;
+}
+
+/**
+ * Read state from a string lookup (URLSearchParams.get or getAttribute). Returns
+ * { state, notes }: notes name each bad parameter and what was used instead.
+ */
+export function readState(get) {
+  const state = { ...DEFAULTS };
+  const notes = [];
+  const bad = (name, value, why) => {
+    notes.push(`${name}=${short(value)} ignored: ${why}; using ${DEFAULTS[name]}`);
+  };
+  for (const name of NAMES) {
+    const raw = get(name);
+    if (raw === null || raw === undefined) continue;
+    const v = String(raw).trim();
+    if (name === "n") {
+      const n = Number(v.replace(/[_,]/g, ""));
+      if (v === "" || !Number.isInteger(n) || n < 0 || n > MAX_N)
+        bad(name, v, `n must be a whole number from 0 to ${MAX_N}`);
+      else state.n = n;
+    } else if (name === "values") {
+      try {
+        parseValues(v);
+        state.values = v;
+      } catch (e) {
+        bad(name, v, e.message);
+      }
+    } else if (name === "panels") {
+      const list = v
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean);
+      const unknown = list.filter((p) => !CHOICES.panels.includes(p));
+      if (unknown.length || !list.length)
+        bad(name, v, `panels are a comma-separated list of ${CHOICES.panels.join(", ")}`);
+      else state.panels = list.join(",");
+    } else if (name in CHOICES && Array.isArray(CHOICES[name]) && Array.isArray(CHOICES[name][0])) {
+      if (has(CHOICES[name], v)) state[name] = v;
+      else bad(name, v, `allowed: ${CHOICES[name].map(([k]) => k).join(", ")}`);
+    }
+  }
+  return { state, notes };
+}
+
+/** The scenario layout() takes, from the state. */
+export function scenarioOf(state) {
+  const s = {
+    container: state.container,
+    values: parseValues(state.values),
+    n: state.n,
+    profile: state.profile,
+  };
+  if (state.container === "array") s.typecode = state.typecode;
+  if (state.container === "ndarray") s.dtype = state.dtype;
+  return s;
+}
+
+/** Parameters that differ from the defaults (a short permalink). */
+export function toParams(state) {
+  const p = new URLSearchParams();
+  for (const name of NAMES) {
+    if (name === "typecode" && state.container !== "array") continue;
+    if (name === "dtype" && state.container !== "ndarray") continue;
+    if (String(state[name]) !== String(DEFAULTS[name])) p.set(name, String(state[name]));
+  }
+  return p;
+}

@@ -1,0 +1,337 @@
+// <boxed-vs-packed>: the explorer as a custom element. One <script type="module"> loads it;
+// attributes choose the scenario and the panels; a shadow root keeps the host page's CSS out.
+// It starts work when scrolled into view, follows attribute changes, redraws in one coalesced
+// animation frame, and frees its wasm handle when removed. Used by index.html and embed.html.
+import { codePanel } from "./code-panel.js";
+import { flamePanel } from "./flame-panel.js";
+import { heapPanel } from "./heap-panel.js";
+import { el, nextId } from "./kit.js";
+import { barsPanel, seriesPanel } from "./plot-panels.js";
+import { CHOICES, DEFAULTS, MAX_N, formatValues, parseValues, readState, scenarioOf } from "./state.js";
+import { ACC, ACC_LABEL, formatBytes, formatCount } from "./units.js";
+import { wasm } from "./wasm.js";
+import { styleSheet } from "./widget-css.js";
+
+const STATE_ATTRS = Object.keys(DEFAULTS);
+const darkQuery = () => window.matchMedia?.("(prefers-color-scheme: dark)");
+
+const select = (name, label, choices, id = nextId(name)) =>
+  el(
+    "div",
+    { class: `field ${name}` },
+    el("label", { for: id, text: label }),
+    el("select", { id, name }, ...choices.map(([v, t]) => el("option", { value: v, text: t }))),
+  );
+
+const radios = (name, label, choices) =>
+  el(
+    "fieldset",
+    { class: "choice" },
+    el("legend", { text: label }),
+    ...choices.map(([v, t]) => el("label", {}, el("input", { type: "radio", name, value: v }), t)),
+  );
+
+export class BoxedVsPacked extends HTMLElement {
+  static observedAttributes = [...STATE_ATTRS, "compact", "theme"];
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+    this.shadowRoot.adoptedStyleSheets = [styleSheet()];
+    this.root = el("div", { class: "bvp" }, el("p", { class: "loading", text: "Loading the memory model…" }));
+    this.shadowRoot.append(this.root);
+    this.state = { ...DEFAULTS };
+    this.notes = [];
+    this.dirty = new Set();
+    this.frame = 0;
+    this.started = null;
+  }
+
+  connectedCallback() {
+    this.readAttributes();
+    this.applyTheme();
+    // Start only when on screen: a post with several widgets pays for the ones read.
+    this.visibility = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        this.visibility.disconnect();
+        this.start();
+      }
+    });
+    this.visibility.observe(this);
+  }
+
+  disconnectedCallback() {
+    this.visibility?.disconnect();
+    this.resize?.disconnect();
+    this.themeQuery?.removeEventListener("change", this.onTheme);
+    cancelAnimationFrame(this.frame);
+    this.panels?.heap?.lab.destroy();
+    this.explorer?.free();
+    this.explorer = null;
+    this.started = null;
+  }
+
+  attributeChangedCallback(name) {
+    if (name === "theme") this.applyTheme();
+    if (!this.explorer) return;
+    if (STATE_ATTRS.includes(name)) {
+      this.readAttributes();
+      this.update();
+    } else this.invalidate("all");
+  }
+
+  readAttributes() {
+    const { state, notes } = readState((n) => this.getAttribute(n));
+    this.state = state;
+    this.notes = notes;
+  }
+
+  /** The current state, and a way to change parts of it (the page uses both). */
+  setState(partial) {
+    this.state = { ...this.state, ...partial };
+    this.notes = [];
+    if (this.explorer) this.update();
+  }
+
+  scenario() {
+    return scenarioOf(this.state);
+  }
+
+  get dark() {
+    return this.root.dataset.theme === "dark";
+  }
+
+  applyTheme() {
+    const t = this.getAttribute("theme") ?? "auto";
+    if (!this.onTheme) this.onTheme = () => this.applyTheme();
+    if (!this.themeQuery) {
+      this.themeQuery = darkQuery();
+      this.themeQuery?.addEventListener("change", this.onTheme);
+    }
+    const dark = t === "dark" || (t !== "light" && !!this.themeQuery?.matches);
+    if (!["auto", "light", "dark"].includes(t))
+      this.notes.push(`theme=${t.slice(0, 40)} ignored: allowed: light, dark, auto`);
+    this.root.dataset.theme = dark ? "dark" : "light";
+    this.invalidate("all");
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  start() {
+    this.started ??= (async () => {
+      try {
+        this.api = await wasm();
+        if (!this.isConnected) return;
+        this.explorer = new this.api.Explorer();
+        this.readAttributes();
+        this.build();
+        this.update();
+        this.resize = new ResizeObserver(() => this.invalidate("all"));
+        this.resize.observe(this.root);
+      } catch (e) {
+        this.root.replaceChildren(
+          el("p", { class: "note", role: "alert", text: `The explorer could not start: ${e.message}` }),
+        );
+      }
+    })();
+    return this.started;
+  }
+
+  build() {
+    const n = el("input", {
+      type: "range",
+      min: 0,
+      max: 900,
+      step: 1,
+      id: nextId("n"),
+      "aria-label": "n, on a log scale",
+    });
+    const nExact = el("input", {
+      type: "number",
+      min: 0,
+      max: MAX_N,
+      step: 1,
+      inputMode: "numeric",
+      "aria-label": "n, exactly",
+    });
+    const nLabel = el("label", { for: n.id, text: "n, the number of elements" });
+    const valueKind = select("valueKind", "values", CHOICES.valueKind);
+    const valueNum = el("input", { type: "number", name: "valueNum", step: "any", id: nextId("value") });
+    this.valueLabel = el("label", { for: valueNum.id, text: "start" });
+    const valueField = el("div", { class: "field valueNum" }, this.valueLabel, valueNum);
+    this.controls = el(
+      "form",
+      { class: "controls", "aria-label": "what to build" },
+      el("div", { class: "n" }, nLabel, n, nExact),
+      select("container", "container", CHOICES.container),
+      select("typecode", "array typecode", CHOICES.typecode),
+      select("dtype", "ndarray dtype", CHOICES.dtype),
+      valueKind,
+      valueField,
+      select("profile", "Python", CHOICES.profile),
+      radios("accounting", "count bytes as", CHOICES.accounting),
+      select("units", "units", CHOICES.units),
+    );
+    this.controls.addEventListener("submit", (e) => e.preventDefault());
+    this.nSlider = n;
+    this.nExact = nExact;
+    this.noteEl = el("p", { class: "note", role: "status", "aria-live": "polite" });
+    this.headline = el("p", { class: "headline", "aria-live": "polite" });
+    this.panels = {
+      flame: flamePanel(this),
+      series: seriesPanel(this),
+      bars: barsPanel(this),
+      heap: heapPanel(this),
+      code: codePanel(this),
+    };
+    this.root.replaceChildren(
+      this.controls,
+      this.noteEl,
+      this.headline,
+      ...Object.values(this.panels).map((p) => p.section),
+    );
+    const f = this.controls.elements;
+    n.addEventListener("input", () => this.setState({ n: Math.round(10 ** (n.value / 100)) }));
+    nExact.addEventListener("change", () => {
+      const v = Number(nExact.value);
+      if (Number.isInteger(v) && v >= 0 && v <= MAX_N) this.setState({ n: v });
+      else this.showNotes([`n must be a whole number from 0 to ${formatCount(MAX_N)}`], nExact);
+    });
+    for (const name of ["container", "typecode", "dtype", "profile", "units"]) {
+      f[name].addEventListener("change", () => this.setState(this.adjust({ [name]: f[name].value })));
+    }
+    for (const r of f.accounting) r.addEventListener("change", () => this.setState({ accounting: r.value }));
+    const values = () => {
+      const kind = f.valueKind.value;
+      const num = valueNum.value === "" ? (kind === "int_mod" ? 100 : 0) : Number(valueNum.value);
+      try {
+        const text = `${kind}:${num}`;
+        parseValues(text);
+        this.setState({ values: text });
+      } catch (e) {
+        this.showNotes([`values: ${e.message}`], valueNum);
+      }
+    };
+    f.valueKind.addEventListener("change", values);
+    valueNum.addEventListener("change", values);
+  }
+
+  /** Keep combinations Python accepts: [v] * n repeats one value. */
+  adjust(change) {
+    if (change.container === "list_repeat" && !this.state.values.startsWith("constant:")) {
+      this.notes.push("[value] * n repeats one value: values set to the constant 7");
+      return { ...change, values: "constant:7" };
+    }
+    return change;
+  }
+
+  showNotes(notes, invalid = null) {
+    this.noteEl.textContent = notes.join(" · ");
+    for (const c of this.controls.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+    invalid?.setAttribute("aria-invalid", "true");
+  }
+
+  syncControls() {
+    const s = this.state;
+    const f = this.controls.elements;
+    this.nSlider.value = Math.round(100 * Math.log10(Math.max(s.n, 1)));
+    this.nSlider.setAttribute("aria-valuetext", formatCount(s.n));
+    this.nExact.value = s.n;
+    for (const name of ["container", "typecode", "dtype", "profile", "units"]) f[name].value = s[name];
+    for (const r of f.accounting) r.checked = r.value === s.accounting;
+    const v = parseValues(s.values);
+    f.valueKind.value = v.kind;
+    f.valueNum.value = String(v.kind === "int_mod" ? v.k : v.kind === "constant" ? v.value : v.start);
+    this.valueLabel.textContent = { int_mod: "k (values 0 … k-1)", constant: "the value" }[v.kind] ?? "start";
+    f.typecode.closest(".field").hidden = s.container !== "array";
+    f.dtype.closest(".field").hidden = s.container !== "ndarray";
+    const shown = new Set(s.panels.split(","));
+    const map = { flame: "flame", series: "series", bars: "bars", heap: "lab", code: "code" };
+    for (const [k, p] of Object.entries(this.panels)) p.section.hidden = !shown.has(map[k]);
+  }
+
+  /** Recompute the layout for the state; a bad combination keeps the last good one, with a note. */
+  update() {
+    const before = this.layout;
+    try {
+      this.layout = this.explorer.setScenario(this.scenario());
+    } catch (e) {
+      // The message names the field: fall back to its default so the widget keeps working.
+      const field = /^(\w+)/.exec(e.message)?.[1];
+      const key =
+        field === "values" || field === "typecode" || field === "dtype" || field === "n" ? field : null;
+      this.notes.push(`${e.message}${key ? `; ${key} reset to ${DEFAULTS[key]}` : ""}`);
+      if (key && this.state[key] !== DEFAULTS[key]) {
+        this.state = { ...this.state, [key]: DEFAULTS[key] };
+        return this.update();
+      }
+      this.layout = before;
+      this.showNotes(this.notes);
+      return;
+    }
+    this.compare = this.explorer.compareLayout();
+    this.syncControls();
+    this.showNotes(this.notes);
+    this.notes = [];
+    this.panels.flame.setLayout(this.layout);
+    this.invalidate("model");
+    this.emit("change", {
+      state: { ...this.state },
+      layout: this.layout,
+      compare: this.compare,
+      values: formatValues(parseValues(this.state.values)),
+    });
+  }
+
+  invalidate(what) {
+    if (what === "all") for (const k of ["flame", "series", "bars", "heap", "code"]) this.dirty.add(k);
+    else if (what === "model") for (const k of ["flame", "bars", "code", "mark"]) this.dirty.add(k);
+    else this.dirty.add(what);
+    if (
+      this.state.accounting !== this.lastSeriesKey?.[0] ||
+      this.state.profile !== this.lastSeriesKey?.[1] ||
+      this.state.units !== this.lastSeriesKey?.[2]
+    )
+      this.dirty.add("series");
+    if (!this.frame && this.explorer) this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  render() {
+    this.frame = 0;
+    if (!this.explorer || !this.layout) return;
+    const d = this.dirty;
+    this.dirty = new Set();
+    const shown = (k) => !this.panels[k].section.hidden;
+    for (const k of ["flame", "bars", "heap", "code"]) if (d.has(k) && shown(k)) this.panels[k].draw();
+    if (d.has("series") && shown("series")) {
+      this.panels.series.draw();
+      this.lastSeriesKey = [this.state.accounting, this.state.profile, this.state.units];
+    } else if (d.has("mark") && shown("series")) this.panels.series.mark();
+    this.renderHeadline();
+    this.root.dataset.rendered = String(Number(this.root.dataset.rendered ?? 0) + 1);
+    this.emit("render", {});
+  }
+
+  renderHeadline() {
+    const s = this.state;
+    const acc = ACC[s.accounting];
+    const mine = this.layout.totals[acc];
+    const other = this.compare.totals[acc];
+    const [boxed, packed] =
+      this.layout.tree.label.includes("ndarray") || this.layout.tree.label.includes("array.array")
+        ? [other, mine]
+        : [mine, other];
+    const ratio = packed > 0 ? boxed / packed : 0;
+    this.headline.replaceChildren(
+      el("span", { text: `${this.layout.tree.label.replace(/^x: /, "")}: ` }),
+      el("b", { text: formatBytes(mine, s.units) }),
+      el("span", { text: ` by ${ACC_LABEL[s.accounting]}` }),
+      s.n ? el("span", { text: `, ${(mine / s.n).toFixed(2)} B per element. ` }) : el("span", { text: ". " }),
+      el("span", { text: `Boxed vs packed: ${ratio ? `${ratio.toFixed(1)}×` : "—"}.` }),
+    );
+  }
+}
+
+if (!customElements.get("boxed-vs-packed")) customElements.define("boxed-vs-packed", BoxedVsPacked);
