@@ -1,6 +1,6 @@
 // Benchmarks in headless Chromium on localhost, side by side with the alternatives, in one run.
 // Writes bench/results.json and BENCHMARKS.md. Every figure is the median of at least 5 runs,
-// with min and max. Nothing here fails on time. `npm run bench [-- --quick]`
+// with min and max. Nothing here fails on time. `npm run bench [-- --quick] [-- --only=page,lab]`
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { launch } from "./browser.mjs";
 import { output, root } from "./lib.mjs";
 import { serve } from "./serve.mjs";
+import { distDir } from "./dist.mjs";
 import { sizes } from "./size.mjs";
 
 const QUICK = process.argv.includes("--quick");
@@ -144,9 +145,9 @@ async function benchLab(browser, url) {
 }
 
 /** Long main-thread tasks while the page runs a 10**7 lab (PerformanceObserver longtask). */
-async function benchLongTasks(browser, url) {
+async function benchLongTasks(browser, distUrl) {
   const page = await browser.newPage();
-  await page.goto(`${url}/index.html`);
+  await page.goto(`${distUrl}/index.html?n=10000000`);
   await page.waitForSelector("body[data-ready=true]");
   await page.evaluate(() => {
     window.__long = [];
@@ -155,16 +156,12 @@ async function benchLongTasks(browser, url) {
       buffered: false,
     });
   });
-  await page.fill("#n", String(1e7));
   const t0 = Date.now();
-  await page.click("text=Run the lab");
-  await page.waitForFunction(
-    () => document.querySelector(".lab-status")?.textContent.startsWith("Measured"),
-    null,
-    {
-      timeout: 300000,
-    },
-  );
+  await page.locator("boxed-vs-packed").getByRole("button", { name: "Run the lab" }).click();
+  await page
+    .locator("boxed-vs-packed .lab-status")
+    .filter({ hasText: "Measured" })
+    .waitFor({ timeout: 300000 });
   const wallMs = Date.now() - t0;
   const long = await page.evaluate(() => window.__long);
   await page.close();
@@ -300,6 +297,25 @@ function markdown(r) {
   L.push("## What a visitor downloads", "", "| file | raw | gzip | brotli |", "| --- | ---: | ---: | ---: |");
   for (const s of r.sizes) L.push(`| ${s.file} | ${s.raw} B | ${s.gzip} B | ${s.brotli} B |`);
   L.push("");
+  if (r.page) {
+    const p = r.page;
+    L.push(
+      "## The page (dist/, as hosted)",
+      "",
+      "| what | median (min–max) | p95 | target |",
+      "| --- | ---: | ---: | ---: |",
+      `| navigation to first complete render (explorer drawn, story filled), fresh context | ${cell(p.firstRenderMs, "ms")} | ${fmt(p.firstRenderMs?.p95)} ms | ≤ 300 ms |`,
+      `| load event | ${cell(p.loadEventMs, "ms")} | ${fmt(p.loadEventMs?.p95)} ms | |`,
+      `| n slider step: state, layout(), every model panel redrawn (work) | ${cell(p.sliderStepWorkMs, "ms")} | ${fmt(p.sliderStepWorkMs?.p95)} ms | ≤ 16 ms p95 |`,
+      `| n slider step: input to the drawn frame (includes waiting for it) | ${cell(p.sliderStepToFrameMs, "ms")} | ${fmt(p.sliderStepToFrameMs?.p95)} ms | |`,
+      ...Object.entries(p.hoverMs).map(
+        ([k, v]) => `| hover to tooltip, ${k} | ${cell(v, "ms")} | ${fmt(v?.p95)} ms | ≤ 4 ms p95 |`,
+      ),
+      "",
+      `Real CPython in the browser (Pyodide ${r.pyodide?.version ?? "—"}) needs ${fmt(r.pyodide?.loadMs)} ms just to start, in the same run.`,
+      "",
+    );
+  }
   L.push("## layout() per call, from JS", "", "| scenario | n | µs per call |", "| --- | ---: | ---: |");
   for (const x of r.layout) L.push(`| ${x.name} | ${x.n.toExponential(0)} | ${cell(x.perCallUs, "µs")} |`);
   L.push("");
@@ -388,27 +404,43 @@ function markdown(r) {
 
 async function main() {
   const { server, url } = await serve();
+  const dist = await serve({ dir: distDir });
   const browser = await launch();
   const results = { machine: machine(), runs: RUNS, quick: QUICK };
+  // `--only=page,lab` runs just those sections and prints their figures (no files written).
+  const only = process.argv
+    .find((a) => a.startsWith("--only="))
+    ?.slice(7)
+    .split(",");
+  const sections = [
+    ["page", "the page: first render, slider steps, hover", () => benchPage(browser, dist.url)],
+    ["layout", "layout() per call", () => benchLayout(browser, url)],
+    ["lab", "the lab", () => benchLab(browser, url)],
+    [
+      "longTasks",
+      "long tasks during a 10**7 lab run",
+      () => (QUICK ? null : benchLongTasks(browser, dist.url)),
+    ],
+    ["cpython", "CPython", () => benchCPython()],
+    ["pyodide", "Pyodide", () => benchPyodide(browser, url).catch((e) => ({ skipped: e.message }))],
+    ["native", "the lab compiled natively", () => benchNative()],
+  ];
   try {
     results.sizes = sizes();
-    console.log("▸ layout() per call");
-    results.layout = await benchLayout(browser, url);
-    console.log("▸ the lab");
-    results.lab = await benchLab(browser, url);
-    if (!QUICK) {
-      console.log("▸ long tasks during a 10**7 lab run");
-      results.longTasks = await benchLongTasks(browser, url);
+    for (const [key, title, fn] of sections) {
+      if (only && !only.includes(key)) continue;
+      console.log(`▸ ${title}`);
+      const v = await fn();
+      if (v !== null) results[key] = v;
     }
-    console.log("▸ CPython");
-    results.cpython = benchCPython();
-    console.log("▸ Pyodide");
-    results.pyodide = await benchPyodide(browser, url).catch((e) => ({ skipped: e.message }));
-    console.log("▸ the lab compiled natively");
-    results.native = benchNative();
   } finally {
     await browser.close();
     server.close();
+    dist.server.close();
+  }
+  if (only) {
+    console.log(JSON.stringify(results, null, 2));
+    return;
   }
   mkdirSync(join(root, "bench"), { recursive: true });
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);

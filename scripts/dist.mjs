@@ -3,8 +3,16 @@
 // in common, so nothing downloads twice), the CSS minified, the wasm and the pages copied.
 // dist/ keeps the source tree's paths (dist/index.html, dist/www/...), so the same relative
 // URLs work in both, and `node scripts/serve.mjs` serves either.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { build } from "esbuild";
 import { root } from "./lib.mjs";
 
@@ -19,11 +27,27 @@ function copy(from, to) {
   copyFileSync(from, to);
 }
 
+/**
+ * A page's HTML with <link rel="modulepreload"> for the chunks its module script imports, so
+ * the browser fetches them alongside the entry instead of after parsing it.
+ */
+function preloads(html, metafile, out) {
+  const entry = /<script type="module" src="([^"]+)"><\/script>/.exec(html)?.[1];
+  if (!entry) return html;
+  const key = Object.keys(metafile.outputs).find((o) => relative(out, o) === entry);
+  const chunks = (metafile.outputs[key]?.imports ?? [])
+    .filter((i) => i.kind === "import-statement")
+    .map((i) => relative(out, i.path));
+  const links = chunks.map((c) => `<link rel="modulepreload" href="${c}" />`).join("\n    ");
+  return html.replace(/(\s*)(<script type="module")/, `$1${links}$1$2`);
+}
+
 export async function buildDist(out = distDir) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const www = join(root, "www");
-  await build({
+  const result = await build({
+    metafile: true,
     entryPoints: ENTRIES.map((e) => join(www, e)).filter(existsSync),
     outdir: join(out, "www"),
     bundle: true,
@@ -43,7 +67,10 @@ export async function buildDist(out = distDir) {
     minify: true,
     logLevel: "warning",
   });
-  for (const page of PAGES) if (existsSync(join(root, page))) copy(join(root, page), join(out, page));
+  for (const page of PAGES) {
+    if (existsSync(join(root, page)))
+      writeFileSync(join(out, page), preloads(readFileSync(join(root, page), "utf8"), result.metafile, out));
+  }
   for (const f of readdirSync(www)) if (f.endsWith(".svg")) copy(join(www, f), join(out, "www", f));
   copy(join(www, "pkg/boxed_vs_packed_bg.wasm"), join(out, "www/pkg/boxed_vs_packed_bg.wasm"));
   console.log(`✓ dist/ assembled (${readdirSync(join(out, "www")).length} files in dist/www)`);

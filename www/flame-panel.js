@@ -132,9 +132,9 @@ export function flamePanel(host) {
       focus = -1;
       reset.disabled = zoom === 0;
     },
-    draw() {
+    draw(width) {
       const s = host.state;
-      const w = p.plot.clientWidth || 600;
+      const w = width || p.plot.clientWidth || 600;
       heightCss = host.explorer.drawFlame(
         p.main,
         w,
@@ -146,6 +146,7 @@ export function flamePanel(host) {
       );
       p.main.style.height = `${heightCss}px`;
       p.plot.style.height = `${heightCss}px`;
+      p.main.cssSize = [w, heightCss];
       if (focus >= 0) highlight(focus);
       else overlayContext(p.overlay, p.main);
       const acc = ACC[s.accounting];

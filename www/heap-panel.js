@@ -160,12 +160,13 @@ export function heapPanel(host) {
     section: p.section,
     canvases: [p.main],
     lab: labApi,
-    draw() {
+    draw(width) {
       if (!win) return;
-      const w = p.plot.clientWidth || 600;
+      const w = width || p.plot.clientWidth || 600;
       const h = Math.max(160, Math.min(320, Math.round(w * 0.35)));
       p.main.style.height = `${h}px`;
       p.plot.style.height = `${h}px`;
+      p.main.cssSize = [w, h];
       p.main.width = w;
       p.main.height = h;
       size = [w, h];

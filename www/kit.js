@@ -117,8 +117,8 @@ export function hideTip(tip) {
 /** Size an overlay canvas like its chart and return a context scaled to CSS pixels. */
 export function overlayContext(overlay, main) {
   const dpr = window.devicePixelRatio || 1;
-  const w = main.clientWidth;
-  const h = main.clientHeight;
+  // The size its panel drew at (reading clientWidth here would force a layout mid-render).
+  const [w, h] = main.cssSize ?? [main.clientWidth, main.clientHeight];
   if (overlay.width !== Math.round(w * dpr) || overlay.height !== Math.round(h * dpr)) {
     overlay.width = Math.round(w * dpr);
     overlay.height = Math.round(h * dpr);

@@ -3,8 +3,12 @@
 // step with it (back and forward work), and fills the story's live numbers.
 import { DEFAULTS, readState, toParams } from "./state.js";
 import { ACC, formatBytes, formatCount } from "./units.js";
-import { wasm } from "./wasm.js";
+import { wasm, wasmModule } from "./wasm.js";
 import "./widget.js";
+
+// The explorer is the page's first screen: compile the wasm now, and start the widget without
+// waiting for it to be seen (an embedded one waits, in case it is far down a post).
+wasmModule();
 
 const widget = document.getElementById("explorer");
 const note = document.querySelector(".url-note");
@@ -22,6 +26,7 @@ function fromUrl() {
 // embedding the widget would write them.
 const initial = fromUrl();
 for (const k of initial.given) widget.setAttribute(k, String(initial.state[k]));
+widget.start();
 
 let pushTimer = 0;
 let restoring = false;
@@ -102,5 +107,6 @@ async function story(state) {
   bind("shared", formatCount(Math.min(state.n, 257)));
   bind("requested", `${formatCount(list.totals.requested)} bytes`);
   bind("allocated", `${formatCount(list.totals.allocated)} bytes`);
+  if (document.body.dataset.ready !== "true") performance.mark("bvp:story-ready");
   document.body.dataset.ready = "true";
 }

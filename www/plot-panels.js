@@ -143,13 +143,14 @@ export function seriesPanel(host) {
   return {
     section: p.section,
     canvases: [p.main],
-    draw() {
+    draw(width) {
       const s = host.state;
-      const w = p.plot.clientWidth || 600;
+      const w = width || p.plot.clientWidth || 600;
       // Narrow: Rust puts the legend under the plot (charts/series.rs), so give it room.
       const h = w < 552 ? 380 : Math.max(240, Math.min(420, Math.round(w * 0.5)));
       p.main.style.height = `${h}px`;
       p.plot.style.height = `${h}px`;
+      p.main.cssSize = [w, h];
       host.explorer.drawSeries(p.main, w, h, window.devicePixelRatio || 1, s.accounting, s.units, host.dark);
       this.mark();
       const decades = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((e) => 10 ** e);
@@ -240,12 +241,13 @@ export function barsPanel(host) {
   return {
     section: p.section,
     canvases: [p.main],
-    draw() {
+    draw(width) {
       const s = host.state;
-      const w = p.plot.clientWidth || 600;
+      const w = width || p.plot.clientWidth || 600;
       const h = 150;
       p.main.style.height = `${h}px`;
       p.plot.style.height = `${h}px`;
+      p.main.cssSize = [w, h];
       rows = host.explorer.drawBars(p.main, w, h, window.devicePixelRatio || 1, s.accounting, host.dark);
       segs = Array.from(host.explorer.barSegments());
       focus = -1;

@@ -128,7 +128,12 @@ export class BoxedVsPacked extends HTMLElement {
         this.readAttributes();
         this.build();
         this.update();
-        this.resize = new ResizeObserver(() => this.invalidate("all"));
+        // Redraw when the width changes (not on the observer's first, initial call).
+        this.resize = new ResizeObserver(([e]) => {
+          const w = Math.round(e.contentRect.width);
+          if (this.lastWidth !== undefined && w !== this.lastWidth) this.invalidate("all");
+          this.lastWidth = w;
+        });
         this.resize.observe(this.root);
       } catch (e) {
         this.root.replaceChildren(
@@ -304,13 +309,18 @@ export class BoxedVsPacked extends HTMLElement {
     const d = this.dirty;
     this.dirty = new Set();
     const shown = (k) => !this.panels[k].section.hidden;
-    for (const k of ["flame", "bars", "heap", "code"]) if (d.has(k) && shown(k)) this.panels[k].draw();
+    // One layout read for every panel (they share the content width), then only writes.
+    const width = this.controls.clientWidth;
+    for (const k of ["flame", "bars", "heap", "code"]) if (d.has(k) && shown(k)) this.panels[k].draw(width);
     if (d.has("series") && shown("series")) {
-      this.panels.series.draw();
+      this.panels.series.draw(width);
       this.lastSeriesKey = [this.state.accounting, this.state.profile, this.state.units];
     } else if (d.has("mark") && shown("series")) this.panels.series.mark();
     this.renderHeadline();
-    this.root.dataset.rendered = String(Number(this.root.dataset.rendered ?? 0) + 1);
+    const count = Number(this.root.dataset.rendered ?? 0) + 1;
+    this.root.dataset.rendered = String(count);
+    // For the benchmarks and anyone's devtools: when the first complete picture was drawn.
+    if (count === 1) performance.mark("bvp:first-render");
     this.emit("render", {});
   }
 
