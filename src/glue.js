@@ -10,6 +10,11 @@ export function expForm(x) {
   return x.toExponential();
 }
 
+/** A Rust panic's message, with the JS stack that led into the wasm. */
+export function reportPanic(message) {
+  console.error(`boxed-vs-packed panicked: ${message}\n${new Error().stack}`);
+}
+
 /** JSON number text to a double (NaN when it is not one). */
 export function parseNumber(text) {
   return Number(text);

@@ -21,7 +21,9 @@ use model::{Bytes, Node, Raw, Scenario};
 #[wasm_bindgen(start)]
 pub fn start() {
     // Runs on the page and in workers: no DOM here.
-    console_error_panic_hook::set_once();
+    // A panic (a bug) reaches the console with its message; the caller then sees a
+    // RuntimeError, which the page and the lab worker report as a crash.
+    std::panic::set_hook(Box::new(|info| report_panic(&info.to_string())));
     platform();
 }
 
@@ -46,6 +48,8 @@ extern "C" {
     fn exp_form(x: f64) -> String;
     #[wasm_bindgen(js_name = parseNumber)]
     fn parse_number(text: &str) -> f64;
+    #[wasm_bindgen(js_name = reportPanic)]
+    fn report_panic(message: &str);
 }
 
 /// Read a scenario from JS, with the model's own field-naming errors. It crosses as one JSON

@@ -105,6 +105,28 @@ pub fn kind_color(kind: Kind) -> RGBColor {
     }
 }
 
+/// x**y. In the browser, JavaScript's Math.pow: Rust's own would add libm's pow (2 KB).
+#[cfg(target_arch = "wasm32")]
+pub fn pow(x: f64, y: f64) -> f64 {
+    js_sys::Math::pow(x, y)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn pow(x: f64, y: f64) -> f64 {
+    x.powf(y)
+}
+
+/// log10(x), through Math.log10 in the browser for the same reason.
+#[cfg(target_arch = "wasm32")]
+pub fn log10(x: f64) -> f64 {
+    js_sys::Math::log10(x)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn log10(x: f64) -> f64 {
+    x.log10()
+}
+
 /// Black or white text, whichever reads better on `bg` (WCAG relative luminance).
 pub fn ink_on(bg: RGBColor) -> RGBColor {
     let lin = |c: u8| {
@@ -112,7 +134,7 @@ pub fn ink_on(bg: RGBColor) -> RGBColor {
         if c <= 0.039_28 {
             c / 12.92
         } else {
-            ((c + 0.055) / 1.055).powf(2.4)
+            pow((c + 0.055) / 1.055, 2.4)
         }
     };
     let l = 0.2126 * lin(bg.0) + 0.7152 * lin(bg.1) + 0.0722 * lin(bg.2);

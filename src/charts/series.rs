@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::text::{byte_ticks, power_label, Units};
 use super::{
-    draw_err, Accounting, Anchor, Label, Theme, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION,
-    YELLOW,
+    draw_err, log10, pow, Accounting, Anchor, Label, Theme, BLUE, GREEN, ORANGE, PURPLE, SKY,
+    VERMILLION, YELLOW,
 };
 use crate::error::Result;
 use crate::model::scenario::{Const, Container, Dtype, Typecode, Values};
@@ -99,15 +99,18 @@ pub struct Geometry {
 
 impl Geometry {
     pub fn x_of(&self, n: f64) -> f64 {
-        self.left + (self.right - self.left) * n.max(1.0).log10() / MAX_EXP as f64
+        self.left + (self.right - self.left) * log10(n.max(1.0)) / MAX_EXP as f64
     }
 
     pub fn n_of(&self, x: f64) -> f64 {
-        10f64.powf(((x - self.left) / (self.right - self.left)).clamp(0.0, 1.0) * MAX_EXP as f64)
+        pow(
+            10.0,
+            ((x - self.left) / (self.right - self.left)).clamp(0.0, 1.0) * MAX_EXP as f64,
+        )
     }
 
     pub fn y_of(&self, b: f64) -> f64 {
-        let t = (b.max(1.0).log10() - self.y_lo) / (self.y_hi - self.y_lo);
+        let t = (log10(b.max(1.0)) - self.y_lo) / (self.y_hi - self.y_lo);
         self.bottom - (self.bottom - self.top) * t
     }
 }
@@ -150,8 +153,8 @@ pub fn draw<DB: DrawingBackend>(
                         0.0
                     })
                     * f,
-            y_lo: lo.log10().floor(),
-            y_hi: hi.log10().ceil().max(lo.log10().floor() + 1.0),
+            y_lo: log10(lo).floor(),
+            y_hi: hi.log10().ceil().max(log10(lo).floor() + 1.0),
         }
     };
     area.fill(&st.theme.background()).map_err(draw_err)?;

@@ -103,7 +103,8 @@ fn py_style(x: f64, high: i32, low: i32, dot_zero: bool) -> String {
     let decpt = exp + 1;
     let sign = if neg { "-" } else { "" };
     let body = if decpt <= low || decpt > high {
-        let (first, rest) = digits.split_at(1);
+        // get() over split_at: the digits are ASCII, and get() brings no panic formatting.
+        let (first, rest) = (digits.get(..1).unwrap_or(""), digits.get(1..).unwrap_or(""));
         let dot = if rest.is_empty() {
             String::new()
         } else {
@@ -126,7 +127,11 @@ fn py_style(x: f64, high: i32, low: i32, dot_zero: bool) -> String {
             format!("{digits}{zeros}")
         }
     } else {
-        let (a, b) = digits.split_at(decpt as usize);
+        let at = decpt as usize;
+        let (a, b) = (
+            digits.get(..at).unwrap_or(""),
+            digits.get(at..).unwrap_or(""),
+        );
         format!("{a}.{b}")
     };
     format!("{sign}{body}")
