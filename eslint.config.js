@@ -6,7 +6,7 @@ export default [
   { ignores: ["www/pkg/**", "dist/**", "target/**", "node_modules/**", "test-output/**", "bench/**"] },
   js.configs.recommended,
   {
-    files: ["www/**/*.js"],
+    files: ["www/**/*.js", "src/**/*.js", "tests/browser/fixtures/**/*.js"],
     languageOptions: { globals: { ...globals.browser, ...globals.worker } },
   },
   {

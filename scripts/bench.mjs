@@ -168,6 +168,96 @@ async function benchLongTasks(browser, distUrl) {
   return { n: 1e7, wallMs, longTasks: long.length, maxTaskMs: long.length ? Math.max(...long) : 0 };
 }
 
+/**
+ * The hosted page (dist/), a fresh browser context per run: navigation to the first complete
+ * render (the explorer drawn and the story's numbers filled: performance marks the page sets),
+ * then the work each n-slider step costs (state, layout(), redraw of every model panel), and
+ * the synchronous cost of a hover over each chart, up to its tooltip.
+ */
+async function benchPage(browser, distUrl) {
+  const firstRender = [];
+  const loadEvent = [];
+  let slider = [];
+  let frameLatency = [];
+  const hover = { flame: [], series: [], bars: [] };
+  for (let run = 0; run < RUNS; run++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${distUrl}/index.html`);
+    await page.waitForSelector("body[data-ready=true]");
+    await page.waitForFunction(() => performance.getEntriesByName("bvp:first-render").length > 0);
+    const t = await page.evaluate(() => ({
+      render: Math.max(
+        performance.getEntriesByName("bvp:first-render")[0].startTime,
+        performance.getEntriesByName("bvp:story-ready")[0].startTime,
+      ),
+      load: performance.getEntriesByType("navigation")[0].loadEventEnd,
+    }));
+    firstRender.push(t.render);
+    loadEvent.push(t.load);
+    if (run === 0) {
+      // Sixty slider steps across the range: the synchronous work of each (input → state →
+      // layout() → every model panel redrawn), and the latency to the frame that shows it.
+      const r = await page.evaluate(async () => {
+        const w = document.querySelector("boxed-vs-packed");
+        const s = w.shadowRoot.querySelector("input[type=range]");
+        let work = 0;
+        const wrap = (name) => {
+          const f = w[name].bind(w);
+          w[name] = (...a) => {
+            const t0 = performance.now();
+            const v = f(...a);
+            work += performance.now() - t0;
+            return v;
+          };
+        };
+        wrap("update");
+        wrap("render");
+        const works = [];
+        const latencies = [];
+        for (let i = 0; i < 60; i++) {
+          work = 0;
+          const t0 = performance.now();
+          const done = new Promise((ok) => w.addEventListener("render", ok, { once: true }));
+          s.value = String(Math.round(((i * 37) % 60) * 15));
+          s.dispatchEvent(new Event("input", { bubbles: true }));
+          await done;
+          latencies.push(performance.now() - t0);
+          works.push(work);
+        }
+        return { works, latencies };
+      });
+      slider = r.works;
+      frameLatency = r.latencies;
+      for (const panel of Object.keys(hover)) {
+        hover[panel] = await page.evaluate((panel) => {
+          const w = document.querySelector("boxed-vs-packed");
+          const c = w.shadowRoot.querySelector(`section.${panel} canvas.main`);
+          c.scrollIntoView();
+          const box = c.getBoundingClientRect();
+          const out = [];
+          for (let i = 0; i < 200; i++) {
+            const x = box.left + (((i * 97) % 100) / 100) * box.width;
+            const y = box.top + (0.15 + ((i * 31) % 70) / 100) * box.height;
+            const t0 = performance.now();
+            c.dispatchEvent(new PointerEvent("pointermove", { clientX: x, clientY: y, bubbles: true }));
+            out.push(performance.now() - t0);
+          }
+          return out;
+        }, panel);
+      }
+    }
+    await context.close();
+  }
+  return {
+    firstRenderMs: stats(firstRender),
+    loadEventMs: stats(loadEvent),
+    sliderStepWorkMs: stats(slider),
+    sliderStepToFrameMs: stats(frameLatency),
+    hoverMs: Object.fromEntries(Object.entries(hover).map(([k, v]) => [k, stats(v)])),
+  };
+}
+
 /** CPython on this machine: list(range(n)), the append loop, np.arange (build only). */
 function benchCPython() {
   const python = process.env.PYTHON ?? "python3";

@@ -20,7 +20,7 @@ export const distDir = join(root, "dist");
 
 /** The pages at the top level and the JS entry points they (or their workers) load. */
 export const PAGES = ["index.html", "embed.html"];
-export const ENTRIES = ["main.js", "widget.js", "embed.js", "lab-worker.js"];
+export const ENTRIES = ["main.js", "boxed-vs-packed.js", "embed.js", "lab-worker.js"];
 
 function copy(from, to) {
   mkdirSync(dirname(to), { recursive: true });

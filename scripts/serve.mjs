@@ -44,6 +44,8 @@ export function serve({ dir = root, port = 0, headers = () => ({}) } = {}) {
       "content-type": TYPES[extname(path)] ?? "application/octet-stream",
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
+      // Like most static hosts: a blog on another origin may load the widget's module.
+      "access-control-allow-origin": "*",
       ...headers(url.pathname),
     });
     createReadStream(path).pipe(res);

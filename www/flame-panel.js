@@ -23,6 +23,7 @@ export function flamePanel(host) {
     "flame",
     "Where the bytes go",
     "Each frame is an allocation or a part of one, as wide as its bytes. Hover or use the arrow keys; click or Enter to zoom in, Escape to zoom out.",
+    () => ({ scenario: host.scenario(), accounting: host.state.accounting, units: host.state.units }),
   );
   const reset = el("button", { type: "button", text: "Reset zoom", disabled: true });
   p.toolbar.prepend(reset);

@@ -44,6 +44,17 @@ export function heapPanel(host) {
     "heap",
     "Prove it: the lab",
     "Build this structure for real in WebAssembly memory, through an allocator shaped like CPython's, then compare what it took with the model. The map shows every byte of the lab's heap.",
+    () => ({
+      scenario: host.scenario(),
+      lab: result && {
+        requested: result.requested,
+        allocated: result.allocated,
+        model: result.model,
+        equal: result.equal,
+        held: result.held,
+        timesMs: result.timesMs,
+      },
+    }),
   );
   const lab = el("div", { class: "lab" });
   p.toolbar.before(lab);

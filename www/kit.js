@@ -31,7 +31,7 @@ export const nextId = (prefix) => `${prefix}-${++uid}`;
  * A chart panel: heading, toolbar, a canvas with an overlay, a tooltip, a live summary for
  * screen readers, and a data table toggled in place of the chart.
  */
-export function panel(kind, title, lede) {
+export function panel(kind, title, lede, meta = () => ({})) {
   const id = nextId(kind);
   const main = el("canvas", { class: "main", role: "img", tabIndex: 0, "aria-describedby": `${id}-summary` });
   const overlay = el("canvas", { class: "overlay", "aria-hidden": "true" });
@@ -39,7 +39,31 @@ export function panel(kind, title, lede) {
   const summary = el("p", { class: "sr", id: `${id}-summary`, "aria-live": "polite" });
   const table = el("div", { class: "table-wrap", hidden: true });
   const tableBtn = el("button", { type: "button", text: "Show table", "aria-pressed": "false" });
-  const toolbar = el("div", { class: "toolbar" }, tableBtn);
+  const png = el("button", { type: "button", text: "PNG", "aria-label": `Download ${title} as PNG` });
+  const csv = el("button", {
+    type: "button",
+    text: "CSV",
+    "aria-label": `Download the numbers of ${title} as CSV`,
+  });
+  const json = el("button", {
+    type: "button",
+    text: "JSON",
+    "aria-label": `Download the numbers of ${title} as JSON`,
+  });
+  const toolbar = el("div", { class: "toolbar" }, tableBtn, png, csv, json);
+  png.addEventListener("click", () => main.toBlob((b) => b && download(`boxed-vs-packed-${kind}.png`, b)));
+  csv.addEventListener("click", () => {
+    const d = table.data;
+    if (d)
+      download(`boxed-vs-packed-${kind}.csv`, new Blob([toCsv([d.head, ...d.rows])], { type: "text/csv" }));
+  });
+  json.addEventListener("click", () => {
+    const d = table.data;
+    if (!d) return;
+    const rows = d.rows.map((r) => Object.fromEntries(d.head.map((h, i) => [h || "row", r[i]])));
+    const body = JSON.stringify({ chart: title, caption: d.caption, ...meta(), rows }, null, 2);
+    download(`boxed-vs-packed-${kind}.json`, new Blob([body], { type: "application/json" }));
+  });
   const plot = el("div", { class: "plot" }, main, overlay, tip);
   const section = el(
     "section",
@@ -61,8 +85,28 @@ export function panel(kind, title, lede) {
   return { id, section, main, overlay, tip, summary, table, toolbar, plot };
 }
 
-/** Fill a table: caption, header row, body rows (cells are text; th for the first column). */
+/** Save a Blob as a file (a download link, clicked; no server involved). */
+export function download(name, blob) {
+  const url = URL.createObjectURL(blob);
+  el("a", { href: url, download: name }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** RFC 4180 CSV: every cell quoted when it holds a comma, quote or line break. */
+export function toCsv(rows) {
+  const cell = (c) => {
+    const t = String(c);
+    return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+  };
+  return `${rows.map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;
+}
+
+/**
+ * Fill a table: caption, header row, body rows (cells are text; th for the first column). The
+ * data stays on the wrapper for the CSV and JSON exports.
+ */
 export function fillTable(wrap, caption, head, rows) {
+  wrap.data = { caption, head, rows };
   const t = el(
     "table",
     {},

@@ -5,6 +5,18 @@
 import { wasmModule } from "./wasm.js";
 
 /**
+ * A module worker running lab-worker.js. Browsers only start workers from the page's own
+ * origin: a widget embedded from another host starts a tiny same-origin blob worker that
+ * imports the real one (CORS applies, as for the widget's own module).
+ */
+function startWorker() {
+  const url = new URL("./lab-worker.js", import.meta.url);
+  if (url.origin === location.origin) return new Worker(url, { type: "module" });
+  const shim = new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" });
+  return new Worker(URL.createObjectURL(shim), { type: "module" });
+}
+
+/**
  * runLab(scenario, options, { onProgress, signal }) → Promise of the lab report.
  * Rejects with an Error whose message says what went wrong (bad input, memory limit, a crash,
  * or "cancelled"); the next call always starts a new worker.
@@ -16,7 +28,7 @@ export async function runLab(scenario, options = {}, { onProgress, signal } = {}
       reject(new Error("the lab run was cancelled"));
       return;
     }
-    const worker = new Worker(new URL("./lab-worker.js", import.meta.url), { type: "module" });
+    const worker = startWorker();
     const finish = (fn, value) => {
       worker.terminate();
       signal?.removeEventListener("abort", onAbort);

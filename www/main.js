@@ -14,9 +14,16 @@ const widget = document.getElementById("explorer");
 const note = document.querySelector(".url-note");
 const PROFILE = { wasm32: "Pyodide (CPython 3.13 on wasm32)" };
 
+const MODES = ["explore", "exercises"];
+let classroom = null;
+
 function fromUrl() {
   const params = new URLSearchParams(location.search);
   const { state, notes } = readState((k) => params.get(k));
+  const mode = params.get("mode") ?? "explore";
+  if (!MODES.includes(mode))
+    notes.push(`mode=${mode.slice(0, 40)} ignored: allowed: exercises; using explore`);
+  setMode(MODES.includes(mode) ? mode : "explore");
   note.hidden = notes.length === 0;
   note.textContent = notes.length ? `Some link parameters were not understood: ${notes.join("; ")}.` : "";
   return { state, given: [...params.keys()].filter((k) => k in DEFAULTS) };
@@ -37,8 +44,7 @@ widget.addEventListener("change", (e) => {
   clearTimeout(pushTimer);
   // One history entry per settled change, not one per slider step.
   pushTimer = setTimeout(() => {
-    const q = toParams(state).toString();
-    const url = `${location.pathname}${q ? `?${q}` : ""}${location.hash}`;
+    const url = urlFor(state, document.body.dataset.mode);
     if (url !== `${location.pathname}${location.search}${location.hash}`) history.pushState(null, "", url);
   }, 250);
 });
@@ -49,6 +55,46 @@ window.addEventListener("popstate", () => {
   widget.setState(state);
   restoring = false;
 });
+
+/** This page's URL for a state and a mode (the exercises keep their #ex- anchor). */
+function urlFor(state, mode) {
+  const p = toParams(state);
+  if (mode === "exercises") p.set("mode", "exercises");
+  const q = p.toString();
+  return `${location.pathname}${q ? `?${q}` : ""}${mode === "exercises" ? location.hash : ""}`;
+}
+
+/** Show the explorer with its story, or the exercises with the explorer. */
+function setMode(mode) {
+  document.body.dataset.mode = mode;
+  for (const a of document.querySelectorAll(".tabs a"))
+    if (a.dataset.mode === mode) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  const room = document.getElementById("classroom");
+  room.hidden = mode !== "exercises";
+  if (mode === "exercises" && !classroom) {
+    room.textContent = "Loading the exercises…";
+    classroom = Promise.all([import("./classroom/classroom.js"), wasm()]).then(([m, api]) => {
+      const c = m.mountClassroom(room, {
+        api,
+        reveal(state) {
+          widget.setState({ ...state, accounting: state.accounting ?? widget.state.accounting });
+          widget.scrollIntoView({ block: "start" });
+        },
+      });
+      c.focus(location.hash);
+      return c;
+    });
+  }
+}
+
+for (const a of document.querySelectorAll(".tabs a")) {
+  a.addEventListener("click", (e) => {
+    e.preventDefault();
+    setMode(a.dataset.mode);
+    history.pushState(null, "", urlFor(widget.state, a.dataset.mode));
+  });
+}
 
 const bind = (name, text) => {
   for (const node of document.querySelectorAll(`[data-bind="${name}"]`)) node.textContent = text;

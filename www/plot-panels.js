@@ -64,6 +64,7 @@ export function seriesPanel(host) {
     "series",
     "Memory vs n",
     "Total bytes of the same n numbers held seven ways, on log scales; the dashed line is your n. Hover, or focus and use the arrow keys, to read exact values.",
+    () => ({ scenario: host.scenario(), accounting: host.state.accounting, units: host.state.units }),
   );
   let cursorN = null;
 
@@ -183,6 +184,7 @@ export function barsPanel(host) {
     "bars",
     "Bytes per element",
     "What each element costs, boxed against packed, split into its parts. Hover a segment, or focus and use the arrow keys.",
+    () => ({ scenario: host.scenario(), accounting: host.state.accounting, units: host.state.units }),
   );
   let rows = [];
   let segs = [];

@@ -2,9 +2,11 @@
 // page's CSS cannot reach in, these rules cannot leak out, and no inline style is needed (so a
 // strict Content-Security-Policy without 'unsafe-inline' is fine).
 export const CSS = `
-:host { display: block; container-type: inline-size; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-:host([hidden]) { display: none; }
-.bvp { --bg: #fff; --fg: #1f2328; --muted: #59636e; --line: #d0d7de; --soft: #f6f8fa; --accent: #0a58a8; --bad: #b3261e; --free: #e3e6ea;
+:host { display: block !important; container-type: inline-size; }
+:host([hidden]) { display: none !important; }
+/* all: initial cuts every inherited property the host page may set on <boxed-vs-packed>
+   (font, colour, spacing, alignment, text-transform...); the widget then sets its own. */
+.bvp { all: initial; display: block; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: left; --bg: #fff; --fg: #1f2328; --muted: #59636e; --line: #d0d7de; --soft: #f6f8fa; --accent: #0a58a8; --bad: #b3261e; --free: #e3e6ea;
   color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; box-sizing: border-box; }
 .bvp[data-theme=dark] { --bg: #16181d; --fg: #e8eaed; --muted: #a8b0ba; --line: #3a4048; --soft: #20242b; --accent: #8cc4ff; --bad: #ff8a80; --free: #333840; }
 * { box-sizing: border-box; }
@@ -64,9 +66,13 @@ th[scope=row], thead th:first-child { text-align: left; }
 .lab-pages { color: var(--muted); font-size: .88em; }
 pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto; font-size: .85em; line-height: 1.45; }
 .loading { color: var(--muted); }
-@container (max-width: 480px) { .controls { grid-template-columns: 1fr; } :host { font-size: 14px; } }
+.share .toolbar { margin: 0; }
+.embed-code textarea { width: 100%; font: 12px/1.4 ui-monospace, monospace; color: var(--fg); background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 6px; resize: vertical; }
+.embed-code button { font-size: .85em; margin: 2px 0 6px; }
+.share-status { font-size: .85em; color: var(--muted); margin: .2em 0; min-height: 1.2em; }
+@container (max-width: 480px) { .controls { grid-template-columns: 1fr; } .bvp { font-size: 14px; } }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; scroll-behavior: auto !important; } }
-@media print { .toolbar, .lab-controls, .tip { display: none !important; } }
+@media print { .toolbar, .lab-controls, .tip, .share, .controls { display: none !important; } }
 `;
 
 let sheet = null;

@@ -7,6 +7,7 @@ import { flamePanel } from "./flame-panel.js";
 import { heapPanel } from "./heap-panel.js";
 import { el, nextId } from "./kit.js";
 import { barsPanel, seriesPanel } from "./plot-panels.js";
+import { shareBar } from "./share.js";
 import { CHOICES, DEFAULTS, MAX_N, formatValues, parseValues, readState, scenarioOf } from "./state.js";
 import { ACC, ACC_LABEL, formatBytes, formatCount } from "./units.js";
 import { wasm } from "./wasm.js";
@@ -191,10 +192,12 @@ export class BoxedVsPacked extends HTMLElement {
       heap: heapPanel(this),
       code: codePanel(this),
     };
+    this.share = shareBar(this);
     this.root.replaceChildren(
       this.controls,
       this.noteEl,
       this.headline,
+      this.share.section,
       ...Object.values(this.panels).map((p) => p.section),
     );
     const f = this.controls.elements;
@@ -281,6 +284,7 @@ export class BoxedVsPacked extends HTMLElement {
     this.showNotes(this.notes);
     this.notes = [];
     this.panels.flame.setLayout(this.layout);
+    this.share.update();
     this.invalidate("model");
     this.emit("change", {
       state: { ...this.state },

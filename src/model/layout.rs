@@ -579,7 +579,10 @@ pub fn const_text(c: Const) -> String {
 }
 
 fn root_label(s: &Scenario) -> String {
+    // A packed container holds its own items (a float32 array of range() holds floats), not
+    // the Python objects the values came from.
     let what = match s.values {
+        _ if !s.container.is_boxed() => "items",
         Values::FloatRange { .. } | Values::Constant(Const::Float(_)) => "floats",
         _ => "ints",
     };

@@ -36,7 +36,10 @@ export async function openPage(ctx, path, { viewport = { width: 1280, height: 90
     if (m.type() === "error") page.problems.push(`console.error: ${m.text()}`);
   });
   page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => page.problems.push(`request failed: ${r.url()}`));
+  // A request a navigation cancels (a reload mid-load) is not a failure.
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED") page.problems.push(`request failed: ${r.url()}`);
+  });
   if (path !== null) await page.goto(`${ctx.url}${path}`);
   return page;
 }

@@ -213,12 +213,17 @@ test("every chart has a data table, and the page fits 360 px", async () => {
   await page.close();
 });
 
-for (const scheme of ["light", "dark"]) {
-  test(`axe-core finds no serious or critical violation (${scheme})`, async () => {
-    const page = await openPage(ctx, "/index.html?n=1000", { colorScheme: scheme });
+for (const [scheme, path] of [
+  ["light", "/index.html?n=1000"],
+  ["dark", "/index.html?n=1000"],
+  ["light", "/index.html?mode=exercises&n=1000"],
+]) {
+  test(`axe-core finds no serious or critical violation (${scheme}, ${path})`, async () => {
+    const page = await openPage(ctx, path, { colorScheme: scheme });
     await rendered(page);
     await widget(page).getByRole("button", { name: "Run the lab" }).click();
     await page.locator(".lab-status").filter({ hasText: "Measured" }).waitFor({ timeout: 30000 });
+    if (path.includes("exercises")) await page.locator(".exercise").first().waitFor();
     await page.addScriptTag({
       content: readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8"),
     });
@@ -228,7 +233,8 @@ for (const scheme of ["light", "dark"]) {
     });
     const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
     assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
-    await page.screenshot({ path: join(outDir, `page-${scheme}.png`), fullPage: true });
+    const name = path.includes("exercises") ? "exercises" : scheme;
+    await page.screenshot({ path: join(outDir, `page-${name}.png`), fullPage: true });
     assert.deepEqual(page.problems, []);
     await page.close();
   });

@@ -1,0 +1,220 @@
+// Classroom mode: the exercises as a list of cards. Each takes an answer with its unit, checks
+// it against the model within the stated tolerance, offers up to two hints, and reveals the
+// exact answer, setting the explorer to that scenario. Progress stays in this browser
+// (localStorage, with a reset); every exercise has its own link; printing gives a worksheet
+// with an answer key on its own page. Loaded only when the Exercises tab is opened.
+import { el } from "../kit.js";
+import { exactBytes, labelledBytes } from "../units.js";
+import { EXERCISES } from "./exercises.js";
+
+const KEY = "boxed-vs-packed:exercises";
+const UNITS = [
+  ["B", 1],
+  ["kB", 1e3],
+  ["MB", 1e6],
+  ["GB", 1e9],
+  ["KiB", 2 ** 10],
+  ["MiB", 2 ** 20],
+  ["GiB", 2 ** 30],
+];
+
+/** Progress, in localStorage when the browser allows it (else for this visit only). */
+function store() {
+  let mem = {};
+  const read = () => {
+    try {
+      const v = JSON.parse(localStorage.getItem(KEY) ?? "{}");
+      return v && typeof v === "object" ? v : {};
+    } catch {
+      return mem;
+    }
+  };
+  const write = (v) => {
+    mem = v;
+    try {
+      localStorage.setItem(KEY, JSON.stringify(v));
+    } catch {
+      // storage disabled or full: keep it for this visit
+    }
+  };
+  return {
+    get: (id) => read()[id] ?? {},
+    set(id, patch) {
+      const all = read();
+      all[id] = { ...all[id], ...patch };
+      write(all);
+    },
+    reset() {
+      mem = {};
+      try {
+        localStorage.removeItem(KEY);
+      } catch {
+        // nothing stored
+      }
+    },
+    solved: () => Object.values(read()).filter((p) => p.solved).length,
+  };
+}
+
+const show = (ex, v) =>
+  ex.unit === "ratio"
+    ? `${v.toFixed(2)}×`
+    : v < 1000
+      ? exactBytes(v)
+      : `${exactBytes(v)} = ${labelledBytes(v, "si")}`;
+
+/** Mount the exercises into `root`; `reveal(state)` shows a scenario in the explorer. */
+export function mountClassroom(root, { api, reveal }) {
+  const progress = store();
+  const count = el("span", { role: "status" });
+  const resetBtn = el("button", { type: "button", text: "Reset progress" });
+  const printBtn = el("button", { type: "button", text: "Print a worksheet" });
+  const list = el("ol", { class: "exercises" });
+  const key = el("ol", {});
+  const cards = new Map();
+
+  const updateCount = () => {
+    count.textContent = `${progress.solved()} of ${EXERCISES.length} solved.`;
+  };
+
+  EXERCISES.forEach((ex, i) => {
+    const answer = ex.answer(api);
+    const id = `ex-${ex.id}`;
+    const input = el("input", { type: "text", inputMode: "decimal", id: `${id}-in`, autocomplete: "off" });
+    const unit =
+      ex.unit === "ratio"
+        ? el("span", { class: "unit", text: "×" })
+        : el(
+            "select",
+            { "aria-label": "unit" },
+            ...UNITS.map(([u]) => el("option", { value: u, text: u, selected: u === "MB" })),
+          );
+    const feedback = el("p", { class: "feedback", role: "status", "aria-live": "polite" });
+    const hints = el("ol", { class: "hints" });
+    const hintBtn = el("button", { type: "button" });
+    const revealBtn = el("button", { type: "button", text: "Reveal the answer" });
+    const answerBox = el("div", { class: "answer", hidden: true });
+    const form = el(
+      "form",
+      { class: "answer-form" },
+      el("label", { for: input.id, text: "Your answer" }),
+      input,
+      unit,
+      el("button", { type: "submit", text: "Check" }),
+    );
+    const card = el(
+      "li",
+      { id, class: "exercise" },
+      el(
+        "h3",
+        {},
+        el("a", { href: `?mode=exercises#${id}`, text: `${i + 1}. ${ex.title}` }),
+        el("span", { class: `level ${ex.level}`, text: ex.level }),
+      ),
+      el("p", { class: "question", text: ex.question }),
+      form,
+      el("p", {
+        class: "tolerance",
+        text: `Checked against the model, within ±${(ex.tolerance * 100).toFixed(0)}%.`,
+      }),
+      feedback,
+      hints,
+      el("div", { class: "ex-actions" }, hintBtn, revealBtn),
+      answerBox,
+      el("div", { class: "print-space", "aria-hidden": "true" }),
+    );
+    list.append(card);
+    key.append(
+      el("li", {}, el("strong", { text: `${ex.title}: ` }), `${show(ex, answer)}. ${ex.explain(api)}`),
+    );
+
+    const paint = () => {
+      const p = progress.get(ex.id);
+      const shown = Math.min(p.hints ?? 0, ex.hints.length);
+      hints.replaceChildren(...ex.hints.slice(0, shown).map((h) => el("li", { text: h })));
+      hintBtn.textContent =
+        shown < ex.hints.length ? `Hint (${shown + 1} of ${ex.hints.length})` : "No more hints";
+      hintBtn.disabled = shown >= ex.hints.length;
+      card.dataset.solved = String(!!p.solved);
+      answerBox.hidden = !p.revealed;
+      if (p.revealed)
+        answerBox.replaceChildren(
+          el("p", {}, el("strong", { text: "Answer: " }), `${show(ex, answer)}. ${ex.explain(api)}`),
+          el("p", { class: "lede", text: "The explorer now shows this scenario." }),
+        );
+    };
+    cards.set(ex.id, paint);
+    paint();
+
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const v = Number(input.value.trim().replace(/[,_\s]/g, ""));
+      if (input.value.trim() === "" || !Number.isFinite(v)) {
+        feedback.textContent = "Enter a number, for example 40.4, and pick its unit.";
+        input.setAttribute("aria-invalid", "true");
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      const given = ex.unit === "ratio" ? v : v * UNITS.find(([u]) => u === unit.value)[1];
+      const off = (given - answer) / answer;
+      if (Math.abs(off) <= ex.tolerance) {
+        feedback.textContent = `Right: the model says ${show(ex, answer)}; yours is within ${(Math.abs(off) * 100).toFixed(1)}%.`;
+        feedback.className = "feedback ok";
+        progress.set(ex.id, { solved: true });
+        updateCount();
+      } else {
+        const shown = progress.get(ex.id).hints ?? 0;
+        feedback.textContent = `Not yet: that is ${(Math.abs(off) * 100).toFixed(0)}% ${off < 0 ? "below" : "above"} the model's figure.${
+          shown < ex.hints.length ? " A hint may help." : ""
+        }`;
+        feedback.className = "feedback bad";
+      }
+      paint();
+    });
+    hintBtn.addEventListener("click", () => {
+      progress.set(ex.id, { hints: (progress.get(ex.id).hints ?? 0) + 1 });
+      paint();
+    });
+    revealBtn.addEventListener("click", () => {
+      progress.set(ex.id, { revealed: true });
+      paint();
+      reveal(ex.state);
+    });
+  });
+
+  resetBtn.addEventListener("click", () => {
+    progress.reset();
+    for (const paint of cards.values()) paint();
+    for (const f of list.querySelectorAll(".feedback")) f.textContent = "";
+    updateCount();
+  });
+  printBtn.addEventListener("click", () => window.print());
+  updateCount();
+
+  root.replaceChildren(
+    el("h2", { id: "exercises-h", text: "Exercises" }),
+    el("p", {
+      class: "hint",
+      text: "Predict first, then check: every answer is computed by the same model as the explorer. Hints cost nothing; the reveal shows the scenario in the explorer below. Progress stays in this browser.",
+    }),
+    el("p", { class: "ex-progress" }, count, " ", resetBtn, " ", printBtn),
+    list,
+    el(
+      "section",
+      { class: "answer-key", "aria-labelledby": "key-h" },
+      el("h2", { id: "key-h", text: "Answer key" }),
+      key,
+    ),
+  );
+  return {
+    /** Scroll to the exercise a link names (#ex-...). */
+    focus(hash) {
+      const card = hash && root.querySelector(`#${CSS.escape(hash.slice(1))}`);
+      if (card) {
+        card.scrollIntoView();
+        card.querySelector("a")?.focus();
+      }
+    },
+    count: EXERCISES.length,
+  };
+}

@@ -1,0 +1,23 @@
+// embed.html, the page inside a blog post's iframe: the widget's options come from the URL's
+// parameters (the widget checks each and names a bad one), and the page reports its height to
+// the host with postMessage, so a few lines there can size the iframe (see README).
+import { DEFAULTS } from "./state.js";
+import "./widget.js";
+
+const widget = document.querySelector("boxed-vs-packed");
+const params = new URLSearchParams(location.search);
+for (const name of [...Object.keys(DEFAULTS), "compact", "theme"]) {
+  const v = params.get(name);
+  if (v !== null) widget.setAttribute(name, v);
+}
+widget.start();
+
+let last = 0;
+const report = () => {
+  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  if (height === last || window.parent === window) return;
+  last = height;
+  // Only a height goes out: nothing about the reader or the page.
+  window.parent.postMessage({ type: "boxed-vs-packed:height", height }, "*");
+};
+new ResizeObserver(report).observe(document.documentElement);
