@@ -487,7 +487,7 @@ impl Explorer {
         );
         self.heap.as_ref().map_or_else(
             || vec![0; w * h * 4],
-            |m| m.raster(from as usize, to as usize, w, h, Theme { dark }),
+            |m| m.raster(from, to, w, h, Theme { dark }),
         )
     }
 

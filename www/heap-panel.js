@@ -77,6 +77,7 @@ export function heapPanel(host) {
   let cursor = null;
   let size = [0, 0];
   let result = null;
+  let drawGen = 0;
 
   const addrAt = (x, y) => {
     const [w, h] = size;
@@ -181,11 +182,31 @@ export function heapPanel(host) {
       p.main.width = w;
       p.main.height = h;
       size = [w, h];
-      const px = host.explorer.heapRaster(win[0], win[1], w, h, host.dark);
-      p.main
-        .getContext("2d")
-        .putImageData(new ImageData(new Uint8ClampedArray(px.buffer, px.byteOffset, px.length), w, h), 0, 0);
-      paintCursor();
+      // Rust rasters the map band by band, each band in its own task, so a map of 10**7
+      // objects never holds the main thread for long; a newer draw abandons an older one.
+      const gen = ++drawGen;
+      const ctx2 = p.main.getContext("2d");
+      const rows = Math.max(16, Math.ceil(h / 8));
+      const perRow = (win[1] - win[0]) / h;
+      const band = (r0) => {
+        if (gen !== drawGen) return;
+        const r1 = Math.min(h, r0 + rows);
+        const px = host.explorer.heapRaster(
+          win[0] + r0 * perRow,
+          win[0] + r1 * perRow,
+          w,
+          r1 - r0,
+          host.dark,
+        );
+        const img = new ImageData(new Uint8ClampedArray(px.buffer, px.byteOffset, px.length), w, r1 - r0);
+        ctx2.putImageData(img, 0, r0);
+        if (r1 < h) setTimeout(() => band(r1));
+        else {
+          p.section.dataset.drawn = String(gen);
+          paintCursor();
+        }
+      };
+      band(0);
       const bytesPerPixel = (win[1] - win[0]) / (w * h);
       p.main.setAttribute(
         "aria-label",

@@ -29,8 +29,10 @@ export async function runLab(scenario, options = {}, { onProgress, signal } = {}
       return;
     }
     const worker = startWorker();
-    const finish = (fn, value) => {
-      worker.terminate();
+    const finish = (fn, value, ended = false) => {
+      // A worker that reported its result ends itself (see lab-worker.js); one that is
+      // cancelled or failed is ended here.
+      if (!ended) worker.terminate();
       signal?.removeEventListener("abort", onAbort);
       fn(value);
     };
@@ -38,8 +40,13 @@ export async function runLab(scenario, options = {}, { onProgress, signal } = {}
     signal?.addEventListener("abort", onAbort, { once: true });
     worker.onmessage = ({ data }) => {
       if (data.type === "progress") onProgress?.(data);
-      else if (data.type === "result") finish(resolve, data.result);
-      else finish(reject, Object.assign(new Error(data.message), { crashed: data.crashed }));
+      else if (data.type === "result") {
+        // The worker has closed itself and is releasing its linear memory. Giving back
+        // hundreds of MiB stalls page faults process-wide for a moment, so the page stays idle
+        // that long (about 4 MiB per ms, at most half a second) before it shows the result.
+        const bytes = (data.result.pages?.afterBuild ?? 0) * 65536;
+        setTimeout(() => finish(resolve, data.result, true), Math.min(500, bytes / 4e6));
+      } else finish(reject, Object.assign(new Error(data.message), { crashed: data.crashed }));
     };
     worker.onerror = (e) => {
       e.preventDefault();

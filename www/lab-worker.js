@@ -10,6 +10,9 @@ self.onmessage = async ({ data }) => {
     const result = runLab(scenario, { ...options, onProgress });
     const transfer = Object.values(result.heap).map((a) => a.buffer);
     self.postMessage({ type: "result", result }, transfer);
+    // End here, on this thread: the page need not call terminate() (which costs the main
+    // thread a stall of tens of ms while hundreds of MiB of linear memory are released).
+    self.close();
   } catch (e) {
     // A panic surfaces as a WebAssembly.RuntimeError ("unreachable"): this instance is dead.
     const crashed = e instanceof WebAssembly.RuntimeError;
