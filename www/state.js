@@ -99,8 +99,10 @@ export function readState(get) {
     if (raw === null || raw === undefined) continue;
     const v = String(raw).trim();
     if (name === "n") {
-      const n = Number(v.replace(/[_,]/g, ""));
-      if (v === "" || !Number.isInteger(n) || n < 0 || n > MAX_N)
+      // Decimal digits (1000000, 1_000_000, 1,000,000) or 1e6; not hex, not "Infinity".
+      const digits = v.replace(/[_,]/g, "");
+      const n = /^\d+(e\d+)?$/i.test(digits) ? Number(digits) : NaN;
+      if (!Number.isInteger(n) || n < 0 || n > MAX_N)
         bad(name, v, `n must be a whole number from 0 to ${MAX_N}`);
       else state.n = n;
     } else if (name === "values") {

@@ -73,7 +73,10 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   attributeChangedCallback(name) {
-    if (name === "theme") this.applyTheme();
+    if (name === "theme") {
+      this.applyTheme();
+      if (this.noteEl) this.showNotes(this.notes);
+    }
     if (!this.explorer) return;
     if (STATE_ATTRS.includes(name)) {
       this.readAttributes();
@@ -110,8 +113,10 @@ export class BoxedVsPacked extends HTMLElement {
       this.themeQuery?.addEventListener("change", this.onTheme);
     }
     const dark = t === "dark" || (t !== "light" && !!this.themeQuery?.matches);
-    if (!["auto", "light", "dark"].includes(t))
-      this.notes.push(`theme=${t.slice(0, 40)} ignored: allowed: light, dark, auto`);
+    // Kept apart from the scenario's notes: those are re-read with every attribute change.
+    this.themeNote = ["auto", "light", "dark"].includes(t)
+      ? null
+      : `theme=${t.slice(0, 40)} ignored: allowed: light, dark, auto; using auto`;
     this.root.dataset.theme = dark ? "dark" : "light";
     this.invalidate("all");
   }
@@ -236,7 +241,7 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   showNotes(notes, invalid = null) {
-    this.noteEl.textContent = notes.join(" · ");
+    this.noteEl.textContent = [...notes, this.themeNote].filter(Boolean).join(" · ");
     for (const c of this.controls.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
     invalid?.setAttribute("aria-invalid", "true");
   }
