@@ -170,6 +170,7 @@ fn report_to_js(r: &Report) -> JsValue {
                 ("freePacked", t.free_packed.into()),
                 ("heapMap", t.heap_map.into()),
                 ("commit", t.commit.into()),
+                ("warmUp", t.warm_up.into()),
             ]),
         ),
         (

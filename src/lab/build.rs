@@ -564,12 +564,15 @@ impl<'a> Builder<'a> {
         let mut next_tick = (i | 0xffff) + 1;
         while i < to {
             let limit = to.min(slots.next.saturating_add(1));
-            let (first, k) = self
-                .heap
-                .malloc_bulk(Domain::Object, requested, limit - i, what)?;
+            let (first, k, unheaded) =
+                self.heap
+                    .malloc_bulk(Domain::Object, requested, limit - i, what)?;
             let stride = first.size as usize;
             let mut addr = first.addr;
             for _ in 0..k {
+                if unheaded {
+                    self.heap.chunks.put_header(addr, stride);
+                }
                 write(self, addr, i);
                 slots.store(self.heap, word, i, addr)?;
                 addr += stride;

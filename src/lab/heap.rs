@@ -369,28 +369,33 @@ impl ChunkHeap {
     }
 
     /// Up to `max` chunks of a small size carved back to back from the top of the heap (the
-    /// same chunks `max` calls to `malloc` would return). Returns (first user address, count).
-    pub fn malloc_bulk(&mut self, requested: usize, max: usize) -> Option<(usize, usize)> {
+    /// same chunks `max` calls to `malloc` would return). Returns (first user address, count,
+    /// whether their size headers are still to be written): with several, the caller writes
+    /// each header (`put_header`) as it writes the object, one pass over the memory, not two.
+    pub fn malloc_bulk(&mut self, requested: usize, max: usize) -> Option<(usize, usize, bool)> {
         let nb = self.chunk_size(requested);
         let reuse = self.bin_has(nb);
         if max <= 1 || self.is_mapped_size(nb) || reuse {
-            return self.malloc(requested).map(|(u, _, _)| (u, 1));
+            return self.malloc(requested).map(|(u, _, _)| (u, 1, false));
         }
         let room = self
             .segments
             .last()
             .map_or(0, |s| (s.base + s.len - s.top) / nb);
         if room == 0 {
-            return self.malloc(requested).map(|(u, _, _)| (u, 1));
+            return self.malloc(requested).map(|(u, _, _)| (u, 1, false));
         }
         let k = max.min(room);
         let seg = self.segments.last_mut()?;
         let first = seg.top;
         seg.top += k * nb;
-        for j in 0..k {
-            self.write_header(first + j * nb, nb);
-        }
-        Some((first + self.hdr, k))
+        Some((first + self.hdr, k, true))
+    }
+
+    /// Write the size header of the chunk whose user address is `user` (see `malloc_bulk`).
+    #[inline(always)]
+    pub fn put_header(&self, user: usize, nb: usize) {
+        self.write_header(user - self.hdr, nb);
     }
 
     fn carve(&mut self, nb: usize) -> Option<usize> {
@@ -642,16 +647,18 @@ impl Heap {
         Ok(b)
     }
 
-    /// Up to `max` blocks for `requested` bytes each, back to back: (first block, count).
-    /// Every one is an allocation as `malloc` would make it, counted and logged as such.
+    /// Up to `max` blocks for `requested` bytes each, back to back: (first block, count, whether
+    /// the caller must write each chunk's size header: see `ChunkHeap::malloc_bulk`). Every one
+    /// is an allocation as `malloc` would make it, counted and logged as such.
     pub fn malloc_bulk(
         &mut self,
         domain: Domain,
         requested: u64,
         max: u64,
         what: What,
-    ) -> Result<(Blk, u64)> {
+    ) -> Result<(Blk, u64, bool)> {
         let r = requested as usize;
+        let mut unheaded = false;
         let bulk = match self.mode {
             Mode::Rust => None,
             Mode::CPython => match self
@@ -670,8 +677,11 @@ impl Heap {
                         k,
                     )
                 }),
-                None if !self.chunks.is_mapped_size(self.chunks.chunk_size(r)) => {
-                    self.chunks.malloc_bulk(r, max as usize).map(|(addr, k)| {
+                None if !self.chunks.is_mapped_size(self.chunks.chunk_size(r)) => self
+                    .chunks
+                    .malloc_bulk(r, max as usize)
+                    .map(|(addr, k, todo)| {
+                        unheaded = todo;
                         (
                             Blk {
                                 addr,
@@ -681,19 +691,18 @@ impl Heap {
                             },
                             k,
                         )
-                    })
-                }
+                    }),
                 None => None,
             },
         };
         let Some((b, k)) = bulk else {
-            return self.malloc(domain, requested, what).map(|b| (b, 1));
+            return self.malloc(domain, requested, what).map(|b| (b, 1, false));
         };
         self.requested += (b.requested * k as u64) as i64;
         self.allocated += (b.size * k as u64) as i64;
         self.allocations += k as u64;
         self.log.push_run(&b, k as u32, what as u8)?;
-        Ok((b, k as u64))
+        Ok((b, k as u64, unheaded))
     }
 
     fn raw_malloc(&mut self, domain: Domain, requested: u64) -> Option<Blk> {
