@@ -78,6 +78,7 @@ export function panel(kind, title, lede, meta = () => ({})) {
   tableBtn.addEventListener("click", () => {
     const show = table.hidden;
     table.hidden = !show;
+    if (show && table.data) buildTable(table);
     plot.hidden = show;
     tableBtn.textContent = show ? "Show chart" : "Show table";
     tableBtn.setAttribute("aria-pressed", String(show));
@@ -107,6 +108,13 @@ export function toCsv(rows) {
  */
 export function fillTable(wrap, caption, head, rows) {
   wrap.data = { caption, head, rows };
+  // A hidden table is built when it is shown: a slider step need not build DOM nobody sees.
+  if (wrap.hidden) return;
+  buildTable(wrap);
+}
+
+function buildTable(wrap) {
+  const { caption, head, rows } = wrap.data;
   const t = el(
     "table",
     {},
