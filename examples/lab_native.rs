@@ -1,5 +1,5 @@
 //! The lab's own code compiled natively, for the benchmark's "native" column. Prints the run's
-//! times as JSON: `cargo run --release --example lab_native -- <n> [profile]`
+//! times as JSON: `cargo run --release --example lab_native -- <n> [profile] [container]`
 use boxed_vs_packed::lab::{run, Clock, Options};
 use boxed_vs_packed::model::{Raw, Scenario};
 use std::time::Instant;
@@ -11,8 +11,9 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
     let profile = args.get(2).map_or("cpython-3.12", String::as_str);
+    let container = args.get(3).map_or("list_range", String::as_str);
     let json = format!(
-        r#"{{"container":"list_append","values":{{"kind":"int_range","start":0}},"n":{n},"profile":"{profile}"}}"#
+        r#"{{"container":"{container}","values":{{"kind":"int_range","start":0}},"n":{n},"profile":"{profile}"}}"#
     );
     let scenario = Raw::parse_json(&json)
         .map_err(|e| e.to_string())
