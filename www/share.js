@@ -43,7 +43,11 @@ async function copy(text, status, what) {
     await navigator.clipboard.writeText(text);
     status.textContent = `${what} copied.`;
   } catch {
-    status.textContent = `The browser refused the clipboard: select the ${what.toLowerCase()} and copy it by hand.`;
+    // No clipboard (an insecure context, or refused): the text itself, to copy by hand.
+    status.textContent =
+      text.length < 600 && !text.includes("\n")
+        ? `The browser refused the clipboard; copy it from here: ${text}`
+        : `The browser refused the clipboard: select the ${what.toLowerCase()} and copy it by hand.`;
   }
 }
 
