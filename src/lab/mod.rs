@@ -4,14 +4,21 @@
 //! it. Runs in a Web Worker on the page (a fresh wasm instance each time), natively in tests.
 
 pub mod build;
+pub mod chunks;
 pub mod heap;
 pub mod heapmap;
+pub mod log;
+pub mod packed;
 pub mod pymalloc;
 pub mod shapes;
+pub mod slots;
+mod structures;
+mod walk;
 
-use build::{Builder, Item};
+use build::Builder;
 use heap::{memory_bytes, Heap, Mode, What, MEMORY_LIMIT};
 use heapmap::HeapRuns;
+use packed::Item;
 use pymalloc::PymallocStats;
 
 use crate::error::{Error, Result};
