@@ -1,7 +1,8 @@
 //! The lab's own code compiled natively, for the benchmark's "native" column. Prints the run's
 //! times as JSON: `cargo run --release --example lab_native -- <n> [profile] [container]`
 use boxed_vs_packed::lab::{run, Clock, Options};
-use boxed_vs_packed::model::{Raw, Scenario};
+use boxed_vs_packed::model::Scenario;
+use boxed_vs_packed::web::scenario::ScenarioInput;
 use std::time::Instant;
 
 fn main() {
@@ -15,9 +16,9 @@ fn main() {
     let json = format!(
         r#"{{"container":"{container}","values":{{"kind":"int_range","start":0}},"n":{n},"profile":"{profile}"}}"#
     );
-    let scenario = Raw::parse_json(&json)
+    let scenario = serde_json::from_str::<ScenarioInput>(&json)
         .map_err(|e| e.to_string())
-        .and_then(|r| Scenario::from_raw(&r).map_err(|e| e.to_string()));
+        .and_then(|r| Scenario::try_from(r).map_err(|e| e.to_string()));
     let s = match scenario {
         Ok(s) => s,
         Err(e) => {

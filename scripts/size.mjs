@@ -1,12 +1,12 @@
 // Transfer sizes of everything a visitor can download from the hosted site (dist/: the pages,
 // the bundled JS, CSS, the wasm; source maps excluded, as only developer tools fetch them):
-// raw, gzip -9 and brotli, and the total. With --check, fails past the 120 KiB gzip budget.
+// raw, gzip -9 and brotli, and the total. With --check, fails past the 160 KiB gzip budget.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { distDir } from "./dist.mjs";
 
-export const BUDGET_GZIP = 120 * 1024;
+export const BUDGET_GZIP = 160 * 1024;
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -44,7 +44,7 @@ if (process.argv[1]?.endsWith("size.mjs")) {
     );
   }
   const total = rows.at(-1);
-  const verdict = `${total.gzip} bytes gzipped, budget ${BUDGET_GZIP} (120 KiB)`;
+  const verdict = `${total.gzip} bytes gzipped (${total.brotli} brotli), budget ${BUDGET_GZIP} (160 KiB gzip)`;
   if (process.argv.includes("--check") && total.gzip > BUDGET_GZIP) {
     console.error(`✗ the page is over its size budget: ${verdict}`);
     process.exit(1);

@@ -6,11 +6,17 @@
 
 use boxed_vs_packed::lab::heap::Mode;
 use boxed_vs_packed::lab::{run, Clock, Options};
-use boxed_vs_packed::model::{Raw, Scenario};
+use boxed_vs_packed::model::Scenario;
+use boxed_vs_packed::web::scenario::ScenarioInput;
 use std::time::Instant;
 
 fn scenario(json: &str) -> Scenario {
-    Scenario::from_raw(&Raw::parse_json(json).unwrap()).unwrap()
+    try_scenario(json).unwrap()
+}
+
+/// A scenario from JSON through the same boundary type and checks as layout()'s.
+fn try_scenario(json: &str) -> Result<Scenario, boxed_vs_packed::error::Error> {
+    Scenario::try_from(serde_json::from_str::<ScenarioInput>(json).unwrap())
 }
 
 fn lab(s: &Scenario, mode: Mode) -> boxed_vs_packed::lab::Report {
@@ -69,7 +75,7 @@ fn measured_equals_modelled_for_every_64_bit_profile() {
             for v in VALUES {
                 for n in [0u64, 1, 5, 9, 100, 1000, 20_000] {
                     let json = format!(r#"{{{c},"values":{v},"n":{n},"profile":"{profile}"}}"#);
-                    let Ok(s) = Scenario::from_raw(&Raw::parse_json(&json).unwrap()) else {
+                    let Ok(s) = try_scenario(&json) else {
                         continue; // e.g. typecode 'b' cannot hold 0..19999
                     };
                     let r = lab(&s, Mode::CPython);

@@ -5,7 +5,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use boxed_vs_packed::model::{code, layout, Raw, Scenario};
+use boxed_vs_packed::model::{code, layout, Scenario};
+use boxed_vs_packed::web::scenario::ScenarioInput;
 use serde_json::Value;
 
 struct Tally {
@@ -27,8 +28,9 @@ fn check_file(path: &std::path::Path, t: &mut Tally) {
     );
     for rec in records {
         t.records += 1;
-        let raw: Raw = serde_json::from_value(rec["scenario"].clone()).expect("scenario");
-        let s = match Scenario::from_raw(&raw) {
+        let input: ScenarioInput =
+            serde_json::from_value(rec["scenario"].clone()).expect("scenario");
+        let s = match Scenario::try_from(input) {
             Ok(s) => s,
             Err(e) => {
                 t.failures.push(format!(

@@ -6,6 +6,7 @@
 
 use boxed_vs_packed::model::scenario::{Const, Container, Dtype, Typecode, Values};
 use boxed_vs_packed::model::{layout, Bytes, Profile, Scenario};
+use boxed_vs_packed::web::scenario::ScenarioInput;
 use proptest::prelude::*;
 
 fn profile() -> impl Strategy<Value = Profile> {
@@ -74,8 +75,8 @@ fn valid(s: Scenario) -> Option<Scenario> {
         Container::Ndarray(d) => json["dtype"] = d.name().into(),
         _ => {}
     }
-    let raw = serde_json::from_value(json).unwrap();
-    Scenario::from_raw(&raw).ok()
+    let input: ScenarioInput = serde_json::from_value(json).unwrap();
+    Scenario::try_from(input).ok()
 }
 
 fn check_tree(node: &boxed_vs_packed::model::Node) {

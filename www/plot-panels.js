@@ -193,7 +193,7 @@ export function barsPanel(host) {
   p.plot.after(el("ul", { class: "legend", "aria-label": "segment colours" }, ...legend));
 
   // A row from Rust: [label, 8 × hundredths of a byte per element, 8 × exact total bytes].
-  const split = (row) => [row[0], row.slice(1, 9), row.slice(9, 17)];
+  const split = (row) => [row.label, row.perElementHundredths, row.bytes];
   const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
   const segText = (i) => {

@@ -8,7 +8,9 @@ pub mod heapmap;
 pub mod series;
 pub mod text;
 
-use plotters::style::RGBColor;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::model::Kind;
 
@@ -105,28 +107,6 @@ pub fn kind_color(kind: Kind) -> RGBColor {
     }
 }
 
-/// x**y. In the browser, JavaScript's Math.pow: Rust's own would add libm's pow (2 KB).
-#[cfg(target_arch = "wasm32")]
-pub fn pow(x: f64, y: f64) -> f64 {
-    js_sys::Math::pow(x, y)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub fn pow(x: f64, y: f64) -> f64 {
-    x.powf(y)
-}
-
-/// log10(x), through Math.log10 in the browser for the same reason.
-#[cfg(target_arch = "wasm32")]
-pub fn log10(x: f64) -> f64 {
-    js_sys::Math::log10(x)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub fn log10(x: f64) -> f64 {
-    x.log10()
-}
-
 /// Black or white text, whichever reads better on `bg` (WCAG relative luminance).
 pub fn ink_on(bg: RGBColor) -> RGBColor {
     let lin = |c: u8| {
@@ -134,7 +114,7 @@ pub fn ink_on(bg: RGBColor) -> RGBColor {
         if c <= 0.039_28 {
             c / 12.92
         } else {
-            pow((c + 0.055) / 1.055, 2.4)
+            ((c + 0.055) / 1.055).powf(2.4)
         }
     };
     let l = 0.2126 * lin(bg.0) + 0.7152 * lin(bg.1) + 0.0722 * lin(bg.2);
@@ -155,9 +135,8 @@ pub enum Anchor {
     CenterTop,
 }
 
-/// Text over a chart. Plotters draws the shapes; labels are drawn by the canvas's own text
-/// (or collected by the tests), which keeps plotters' font handling, and with it a float
-/// formatter and case tables, out of the page's wasm.
+/// Text over a chart, collected while the shapes are drawn and drawn after them by
+/// [`draw_labels`], so that no shape covers a label and tests can read what was written.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Label {
     pub text: String,
@@ -185,6 +164,32 @@ impl Label {
             anchor,
         }
     }
+}
+
+/// The page's font stack: the reader's system sans-serif, as the page's own text uses.
+pub const FONT_FAMILY: &str = "system-ui, -apple-system, \"Segoe UI\", sans-serif";
+
+/// Draw `labels` over what is on `area`, through the backend's own text (the canvas's
+/// `fillText` on the page, `<text>` in SVG).
+pub fn draw_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[Label],
+) -> crate::error::Result<()> {
+    for l in labels {
+        let (h, v) = match l.anchor {
+            Anchor::LeftMiddle => (HPos::Left, VPos::Center),
+            Anchor::CenterMiddle => (HPos::Center, VPos::Center),
+            Anchor::RightMiddle => (HPos::Right, VPos::Center),
+            Anchor::LeftTop => (HPos::Left, VPos::Top),
+            Anchor::CenterTop => (HPos::Center, VPos::Top),
+        };
+        let style = TextStyle::from((FontFamily::Name(FONT_FAMILY), l.px as f64))
+            .color(&l.color)
+            .pos(Pos::new(h, v));
+        area.draw(&Text::new(l.text.as_str(), (l.x, l.y), style))
+            .map_err(draw_err)?;
+    }
+    Ok(())
 }
 
 /// Errors from a drawing backend (its own type varies; its Debug text is not worth the bytes).

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 
 use super::text::{byte_ticks, power_label, Units};
 use super::{
-    draw_err, log10, pow, Accounting, Anchor, Label, Theme, BLUE, GREEN, ORANGE, PURPLE, SKY,
-    VERMILLION, YELLOW,
+    draw_err, Accounting, Anchor, Label, Theme, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION,
+    YELLOW,
 };
 use crate::error::Result;
 use crate::model::scenario::{Const, Container, Dtype, Typecode, Values};
@@ -51,24 +51,9 @@ pub fn color(i: usize) -> RGBColor {
 pub const STEPS: u32 = 8;
 pub const MAX_EXP: u32 = 9;
 
-/// n = 10**(k / STEPS), rounded, without a pow function: 10**(whole) times a table of the
-/// eighth roots of 10.
+/// n = 10**(k / STEPS), rounded to a whole number.
 pub fn decade_point(k: u32) -> f64 {
-    const ROOTS: [f64; 8] = [
-        1.0,
-        1.333_521_432,
-        1.778_279_41,
-        2.371_373_706,
-        3.162_277_66,
-        4.216_965_034,
-        5.623_413_252,
-        7.498_942_093,
-    ];
-    let mut p = 1.0;
-    for _ in 0..k / STEPS {
-        p *= 10.0;
-    }
-    (p * ROOTS[(k % STEPS) as usize]).round()
+    10f64.powf(k as f64 / STEPS as f64).round()
 }
 
 /// Each representation's total bytes at log-spaced n from 1 to 10**9.
@@ -99,18 +84,15 @@ pub struct Geometry {
 
 impl Geometry {
     pub fn x_of(&self, n: f64) -> f64 {
-        self.left + (self.right - self.left) * log10(n.max(1.0)) / MAX_EXP as f64
+        self.left + (self.right - self.left) * n.max(1.0).log10() / MAX_EXP as f64
     }
 
     pub fn n_of(&self, x: f64) -> f64 {
-        pow(
-            10.0,
-            ((x - self.left) / (self.right - self.left)).clamp(0.0, 1.0) * MAX_EXP as f64,
-        )
+        10f64.powf(((x - self.left) / (self.right - self.left)).clamp(0.0, 1.0) * MAX_EXP as f64)
     }
 
     pub fn y_of(&self, b: f64) -> f64 {
-        let t = (log10(b.max(1.0)) - self.y_lo) / (self.y_hi - self.y_lo);
+        let t = (b.max(1.0).log10() - self.y_lo) / (self.y_hi - self.y_lo);
         self.bottom - (self.bottom - self.top) * t
     }
 }
@@ -153,8 +135,8 @@ pub fn draw<DB: DrawingBackend>(
                         0.0
                     })
                     * f,
-            y_lo: log10(lo).floor(),
-            y_hi: hi.log10().ceil().max(log10(lo).floor() + 1.0),
+            y_lo: lo.log10().floor(),
+            y_hi: hi.log10().ceil().max(lo.log10().floor() + 1.0),
         }
     };
     area.fill(&st.theme.background()).map_err(draw_err)?;
@@ -236,7 +218,7 @@ pub fn draw<DB: DrawingBackend>(
         }
         return Ok(g0);
     }
-    crate::sort::sort_by_key(&mut ends, |e| e.0);
+    ends.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let gap = 1.15 * f;
     for k in 1..ends.len() {
         if ends[k].0 - ends[k - 1].0 < gap {

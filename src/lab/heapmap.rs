@@ -56,7 +56,7 @@ pub fn runs(heap: &Heap, upto: usize) -> Result<HeapRuns> {
         .filter(|e| e.what & FREED != 0)
         .map(|e| e.addr)
         .collect();
-    crate::sort::sort_by_key(&mut freed, |a| *a);
+    freed.sort_unstable();
     freed.dedup();
     let (lo, hi) = (
         freed.first().copied().unwrap_or(1),
@@ -108,7 +108,7 @@ pub fn runs(heap: &Heap, upto: usize) -> Result<HeapRuns> {
     }
     drop(dead);
     // Runs, not blocks: a few thousand entries for a million objects.
-    crate::sort::sort_by_key(&mut live, |b| b.start);
+    live.sort_unstable_by_key(|b| b.start);
     let mut out = HeapRuns::default();
     for b in &live {
         out.blocks += b.count as u64;
@@ -142,7 +142,7 @@ pub fn runs(heap: &Heap, upto: usize) -> Result<HeapRuns> {
         pm.regions(&mut regions);
     }
     heap.chunks.regions(&mut regions);
-    crate::sort::sort_by_key(&mut regions, |r| r.0);
+    regions.sort_unstable_by_key(|r| r.0);
     for (start, len, kind) in regions {
         out.region_start.push(start);
         out.region_len.push(len);

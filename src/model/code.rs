@@ -4,12 +4,11 @@
 use super::layout::{group_digits, Layout};
 use super::scenario::{Const, Container, Dtype, Scenario, Values};
 
-use super::num::int_text;
 pub use super::num::py_float;
 
 fn lit(c: Const) -> String {
     match c {
-        Const::Int(v) => int_text(v),
+        Const::Int(v) => v.to_string(),
         Const::Float(f) => py_float(f),
     }
 }
@@ -26,12 +25,12 @@ fn np_dtype(d: Dtype) -> String {
 pub fn build_code(s: &Scenario) -> String {
     let (it, item, loop_) = match s.values {
         Values::IntRange { start } => {
-            let start = int_text(start);
+            let start = start.to_string();
             let r = format!("range({start}, {start} + n)");
             (r.clone(), "i".to_owned(), format!("for i in {r}"))
         }
         Values::FloatRange { start } => {
-            let start = int_text(start);
+            let start = start.to_string();
             let r = format!("range({start}, {start} + n)");
             (
                 format!("map(float, {r})"),
@@ -61,14 +60,14 @@ pub fn build_code(s: &Scenario) -> String {
             let dt = np_dtype(dt);
             match s.values {
                 Values::IntRange { start } => {
-                    let start = int_text(start);
+                    let start = start.to_string();
                     format!("x = np.arange({start}, {start} + n, dtype={dt})")
                 }
                 Values::FloatRange { start } => {
                     format!(
                         "x = np.arange({}, {} + n, dtype={dt})",
                         py_float(start as f64),
-                        int_text(start)
+                        start
                     )
                 }
                 Values::IntMod { k } => format!("x = (np.arange(n) % {k}).astype({dt})"),

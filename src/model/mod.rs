@@ -8,13 +8,11 @@ pub mod layout;
 pub mod num;
 pub mod objects;
 pub mod profile;
-pub mod raw;
 pub mod rules;
 pub mod scenario;
 pub mod tree;
 
 pub use layout::{layout, Layout};
 pub use profile::Profile;
-pub use raw::Raw;
 pub use scenario::Scenario;
 pub use tree::{Bytes, Kind, Node};

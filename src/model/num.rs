@@ -1,76 +1,10 @@
-//! Number text for messages and Python code, kept small for the wasm build: ints print through
-//! 64-bit formatting (never the 128-bit one), and floats get their shortest round-trip digits
-//! from the platform: Rust's formatter natively, JavaScript's Number#toExponential in wasm
-//! (installed by `lib.rs`), so the page does not ship a second float printer.
-
-use std::sync::OnceLock;
-
-/// Decimal text of an i128 through 64-bit formatting (the wasm ships no 128-bit printer). The
-/// model's ints all fit in 64 bits; only a hostile input can be wider, and is named as such.
-pub fn int_text(v: i128) -> String {
-    if let Ok(x) = i64::try_from(v) {
-        x.to_string()
-    } else if let Ok(x) = u64::try_from(v) {
-        x.to_string()
-    } else if v < 0 {
-        "a number below -2**64".into()
-    } else {
-        "a number of 2**64 or more".into()
-    }
-}
-
-/// `x` in exponent form with the shortest digits that read back exactly, like "2.5e0",
-/// "-1.2345e-7" (Rust's `{:e}` syntax; JavaScript's "e+3" is normalised to it).
-pub type ExpFormatter = fn(f64) -> String;
-
-static EXP_FORMATTER: OnceLock<ExpFormatter> = OnceLock::new();
-
-/// Install the platform's formatter (the wasm build does, before anything formats a float).
-pub fn set_exp_formatter(f: ExpFormatter) {
-    let _ = EXP_FORMATTER.set(f);
-}
-
-/// Decimal text to f64 (JSON number syntax), None if it is not a number.
-pub type FloatParser = fn(&str) -> Option<f64>;
-
-static FLOAT_PARSER: OnceLock<FloatParser> = OnceLock::new();
-
-/// Install the platform's parser (the wasm build does).
-pub fn set_float_parser(f: FloatParser) {
-    let _ = FLOAT_PARSER.set(f);
-}
-
-pub fn parse_f64(text: &str) -> Option<f64> {
-    match FLOAT_PARSER.get() {
-        Some(f) => f(text),
-        None => default_parse(text),
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn default_parse(text: &str) -> Option<f64> {
-    text.parse().ok()
-}
-
-#[cfg(target_arch = "wasm32")]
-fn default_parse(_text: &str) -> Option<f64> {
-    None
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn default_exp(x: f64) -> String {
-    format!("{x:e}")
-}
-
-#[cfg(target_arch = "wasm32")]
-fn default_exp(_x: f64) -> String {
-    String::from("NaN")
-}
+//! Number text for messages and Python code: floats with the shortest digits that read back
+//! exactly (Rust's own `{:e}`), laid out as Python's `repr()` or JavaScript's `String(x)` would.
 
 /// Shortest round-trip digits of a finite double: (negative, digits, exponent of the first
 /// digit), e.g. 2.5 -> (false, "25", 0) and 0.001 -> (false, "1", -3).
 pub fn shortest(x: f64) -> (bool, String, i32) {
-    let e = EXP_FORMATTER.get().map_or_else(|| default_exp(x), |f| f(x));
+    let e = format!("{x:e}");
     let (mantissa, exp) = e.split_once(['e', 'E']).unwrap_or((&e, "0"));
     let exp: i32 = exp.trim_start_matches('+').parse().unwrap_or(0);
     let (neg, mantissa) = match mantissa.strip_prefix('-') {
@@ -160,18 +94,6 @@ pub fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ints_print_without_128_bit_formatting() {
-        assert_eq!(int_text(-5), "-5");
-        assert_eq!(int_text(u64::MAX as i128), "18446744073709551615");
-        assert_eq!(int_text(i64::MIN as i128), "-9223372036854775808");
-        assert_eq!(
-            int_text(123456789012345678901234567890),
-            "a number of 2**64 or more"
-        );
-        assert_eq!(int_text(-(10i128.pow(20))), "a number below -2**64");
-    }
 
     #[test]
     fn floats_print_like_python_and_js() {

@@ -198,7 +198,7 @@ fn int_range_pieces(p: Profile, start: i128, n: u64) -> Vec<(i128, i128, Made)> 
         cuts.push(edge + 1);
     }
     cuts.retain(|&c| c > start && c <= end);
-    crate::sort::sort_by_key(&mut cuts, |c| *c);
+    cuts.sort_unstable();
     cuts.dedup();
     let mut lo = start;
     for hi_next in cuts.into_iter().chain(std::iter::once(end + 1)) {

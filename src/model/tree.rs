@@ -116,8 +116,7 @@ impl Kind {
 /// Node texts are mostly fixed sentences: borrowed, not allocated, on every layout() call.
 pub type Text = Cow<'static, str>;
 
-/// Node texts are ASCII (a test checks): layout() ships them to JS in one string, and an ASCII
-/// string decodes and slices on V8's one-byte fast path, several times faster than UTF-8 text.
+/// One frame of the allocation tree: what the bytes are, how many, and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub label: Text,

@@ -3,18 +3,21 @@
 //! as elements; sizes cross in CSS pixels with the device pixel ratio, drawing happens in backing
 //! pixels. `free()` is called when the widget goes away.
 
-use crate::canvas::Canvas2d;
 use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
-use crate::charts::heapmap::{HeapMap, RegionColumns, RunColumns};
+use super::heap::{heap_from_js, heap_input};
+use super::layout::layout_to_js;
+use super::{js_error, scenario_from_js, to_js};
+use crate::charts::heapmap::HeapMap;
 use crate::charts::text::Units;
-use crate::charts::{bars, flame, series, Accounting, Anchor, Label, Theme};
+use crate::charts::{bars, draw_labels, flame, series, Accounting, Theme};
 use crate::error::Error;
 use crate::model::scenario::{Const, Container, Dtype, Values};
 use crate::model::{layout, Layout, Profile, Scenario};
-use crate::{js_error, layout_to_js, scenario_from_js};
 
 fn accounting(s: &str) -> Result<Accounting, JsError> {
     Accounting::parse(s).ok_or_else(|| {
@@ -34,13 +37,14 @@ fn units(s: &str) -> Result<Units, JsError> {
     })
 }
 
-/// Size the canvas's backing store for `w_css` x `h_css` CSS pixels at `dpr`, then wrap it.
+/// Size the canvas's backing store for `w_css` x `h_css` CSS pixels at `dpr` (plotters lays
+/// out in backing pixels), then wrap it in plotters-canvas's backend.
 fn backend(
     canvas: HtmlCanvasElement,
     w_css: f64,
     h_css: f64,
     dpr: f64,
-) -> Result<Canvas2d, JsError> {
+) -> Result<CanvasBackend, JsError> {
     let dpr = if dpr.is_finite() && dpr > 0.0 {
         dpr.min(4.0)
     } else {
@@ -48,43 +52,18 @@ fn backend(
     };
     canvas.set_width((w_css.max(1.0) * dpr).round() as u32);
     canvas.set_height((h_css.max(1.0) * dpr).round() as u32);
-    Canvas2d::new(&canvas).ok_or_else(|| JsError::new("canvas: could not get a 2D context"))
+    CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| JsError::new("canvas: could not get a 2D context"))
 }
 
-/// Draw labels with the canvas's own text (see charts::Label): integer font sizes, no float
-/// formatting.
-fn paint_labels(canvas: &HtmlCanvasElement, labels: &[Label]) -> Result<(), JsError> {
-    let ctx = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        .ok_or_else(|| JsError::new("canvas: could not get a 2D context"))?;
-    let mut font_px = -1;
-    for l in labels {
-        if l.px != font_px {
-            font_px = l.px;
-            ctx.set_font(&format!(
-                "{font_px}px system-ui, -apple-system, \"Segoe UI\", sans-serif"
-            ));
-        }
-        let (align, baseline) = match l.anchor {
-            Anchor::LeftMiddle => ("left", "middle"),
-            Anchor::CenterMiddle => ("center", "middle"),
-            Anchor::RightMiddle => ("right", "middle"),
-            Anchor::LeftTop => ("left", "top"),
-            Anchor::CenterTop => ("center", "top"),
-        };
-        ctx.set_text_align(align);
-        ctx.set_text_baseline(baseline);
-        ctx.set_fill_style_str(&format!(
-            "#{:02x}{:02x}{:02x}",
-            l.color.0, l.color.1, l.color.2
-        ));
-        ctx.fill_text(&l.text, l.x as f64, l.y as f64)
-            .map_err(|_| JsError::new("canvas: could not draw text"))?;
-    }
-    Ok(())
+/// Finish a drawing: the labels over the shapes, then present.
+fn finish(
+    area: &DrawingArea<CanvasBackend, plotters::coord::Shift>,
+    labels: &[crate::charts::Label],
+) -> Result<(), JsError> {
+    draw_labels(area, labels).map_err(js_error)?;
+    area.present()
+        .map_err(|_| JsError::new("canvas: could not draw"))
 }
 
 fn px(v: f64, dpr: f64) -> i32 {
@@ -191,7 +170,7 @@ impl Explorer {
     /// Set the scenario (same shape as layout()'s); returns its layout as a plain object.
     #[wasm_bindgen(js_name = setScenario)]
     pub fn set_scenario(&mut self, scenario: JsValue) -> Result<JsValue, JsError> {
-        let s = scenario_from_js(&scenario)?;
+        let s = scenario_from_js(&scenario).map_err(js_error)?;
         let (label, c) = counterpart(&s);
         self.layout = layout(&s);
         self.compare = layout(&c);
@@ -200,12 +179,12 @@ impl Explorer {
             self.series_key = None;
         }
         self.scenario = s;
-        Ok(layout_to_js(&s, &self.layout))
+        layout_to_js(&s, &self.layout)
     }
 
     /// The comparison's layout (packed for a boxed scenario, boxed for a packed one).
     #[wasm_bindgen(js_name = compareLayout)]
-    pub fn compare_layout(&self) -> JsValue {
+    pub fn compare_layout(&self) -> Result<JsValue, JsError> {
         let (_, c) = counterpart(&self.scenario);
         layout_to_js(&c, &self.compare)
     }
@@ -228,7 +207,7 @@ impl Explorer {
         let frames = flame::frames(&self.layout.tree, acc, zoom);
         let rows = flame::rows(&frames);
         let height = rows as f64 * self.flame_row_css;
-        let area = backend(canvas.clone(), width_css, height, dpr)?.into_drawing_area();
+        let area = backend(canvas, width_css, height, dpr)?.into_drawing_area();
         let st = flame::Style {
             row_px: px(self.flame_row_css, dpr),
             font_px: px(12.0, dpr),
@@ -238,9 +217,7 @@ impl Explorer {
         };
         let mut labels = Vec::new();
         flame::draw(&area, &self.layout.tree, &frames, &st, &mut labels).map_err(js_error)?;
-        area.present()
-            .map_err(|_| JsError::new("canvas: could not draw"))?;
-        paint_labels(&canvas, &labels)?;
+        finish(&area, &labels)?;
         self.flame = frames;
         self.flame_width_css = width_css.max(1.0);
         Ok(height)
@@ -300,7 +277,7 @@ impl Explorer {
             self.series = series::compute(key.0, acc);
             self.series_key = Some(key);
         }
-        let area = backend(canvas.clone(), w_css, h_css, dpr)?.into_drawing_area();
+        let area = backend(canvas, w_css, h_css, dpr)?.into_drawing_area();
         let st = series::Style {
             font_px: px(12.0, dpr),
             line_px: px(2.0, dpr).max(1) as u32,
@@ -311,10 +288,7 @@ impl Explorer {
         self.series_geom =
             Some(series::draw(&area, &self.series, &st, &mut labels).map_err(js_error)?);
         self.series_dpr = dpr.max(0.5);
-        area.present()
-            .map_err(|_| JsError::new("canvas: could not draw"))?;
-        paint_labels(&canvas, &labels)?;
-        Ok(())
+        finish(&area, &labels)
     }
 
     /// The x (CSS pixels) where n sits on the memory-vs-n chart.
@@ -350,9 +324,9 @@ impl Explorer {
         Ok(self.values_at(n, accounting(acc)?))
     }
 
-    /// Draw bytes per element, the scenario against its counterpart. Returns the bars as rows
-    /// of [label, 8 segments' bytes per element in hundredths, the same 8 segments' exact
-    /// total bytes] for the tooltip and the data table.
+    /// Draw bytes per element, the scenario against its counterpart. Returns the bars as
+    /// `[{ label, perElementHundredths: [8], bytes: [8] }]` (the segments in `bars::SEGMENTS`
+    /// order) for the tooltip and the data table.
     #[wasm_bindgen(js_name = drawBars)]
     pub fn draw_bars(
         &mut self,
@@ -382,7 +356,7 @@ impl Explorer {
         if !self.scenario.container.is_boxed() {
             rows.swap(0, 1);
         }
-        let area = backend(canvas.clone(), w_css, h_css, dpr)?.into_drawing_area();
+        let area = backend(canvas, w_css, h_css, dpr)?.into_drawing_area();
         let mut labels = Vec::new();
         let st = bars::Style {
             font_px: px(12.0, dpr),
@@ -397,19 +371,17 @@ impl Explorer {
             .collect();
         self.bars = bars::draw(&area, &hundredths, &st, &mut labels).map_err(js_error)?;
         self.bars_dpr = dpr.max(0.5);
-        area.present()
-            .map_err(|_| JsError::new("canvas: could not draw"))?;
-        paint_labels(&canvas, &labels)?;
-        let out = js_sys::Array::new();
-        for ((label, per), (_, bytes)) in hundredths.into_iter().zip(rows) {
-            let row = js_sys::Array::new();
-            row.push(&label.into());
-            for p in per.into_iter().chain(bytes) {
-                row.push(&(p as f64).into());
-            }
-            out.push(&row);
-        }
-        Ok(out.into())
+        finish(&area, &labels)?;
+        let out: Vec<BarOut> = hundredths
+            .into_iter()
+            .zip(rows)
+            .map(|((label, per), (_, bytes))| BarOut {
+                label,
+                per_element_hundredths: per,
+                bytes,
+            })
+            .collect();
+        to_js(&out)
     }
 
     /// The drawn bar segment under a point (CSS pixels): [bar, segment, x, y, w, h] or empty.
@@ -428,45 +400,13 @@ impl Explorer {
             .collect()
     }
 
-    /// Load a lab report's heap map (the `heap` object of runLab's result).
+    /// Load a lab report's heap map (the `heap` object of runLab's result: typed arrays) for
+    /// a run of `profile` whose container holds `length` items.
     #[wasm_bindgen(js_name = setHeap)]
     pub fn set_heap(&mut self, heap: JsValue, profile: &str, length: f64) -> Result<(), JsError> {
         let p = Profile::parse(profile).ok_or_else(|| JsError::new("profile: unknown profile"))?;
-        let get = |k: &str| js_sys::Reflect::get(&heap, &k.into()).unwrap_or(JsValue::UNDEFINED);
-        let u32s = |k: &str| js_sys::Uint32Array::new(&get(k)).to_vec();
-        let u8s = |k: &str| js_sys::Uint8Array::new(&get(k)).to_vec();
-        let widen = |v: Vec<u32>| v.into_iter().map(|x| x as usize).collect::<Vec<_>>();
-        let (rs, rl, rk) = (
-            widen(u32s("regionStart")),
-            widen(u32s("regionLen")),
-            u8s("regionKind"),
-        );
-        let (s, size, count, req, lead, what) = (
-            widen(u32s("runStart")),
-            u32s("runSize"),
-            u32s("runCount"),
-            u32s("runRequested"),
-            u8s("runLead"),
-            u8s("runWhat"),
-        );
-        self.heap = Some(HeapMap::new(
-            p.ptr() as usize,
-            p.array_is_gc(),
-            length.max(0.0) as usize,
-            RegionColumns {
-                start: &rs,
-                len: &rl,
-                kind: &rk,
-            },
-            RunColumns {
-                start: &s,
-                size: &size,
-                count: &count,
-                requested: &req,
-                lead: &lead,
-                what: &what,
-            },
-        ));
+        let input = heap_input(&heap_from_js(&heap), p, length.max(0.0) as usize);
+        self.heap = Some(HeapMap::new(input));
         Ok(())
     }
 
@@ -491,28 +431,52 @@ impl Explorer {
         )
     }
 
-    /// What is at an address: { address, what, field, blockStart, blockSize, requested, offset,
-    /// index, part } or null.
+    /// What is at an address: `{ address, what, field, blockStart, blockSize, requested,
+    /// offset, index, part }` (bytes and addresses of the lab's memory), or null.
     #[wasm_bindgen(js_name = heapDescribe)]
-    pub fn heap_describe(&self, addr: f64) -> JsValue {
-        let Some(s) = self.heap.as_ref().and_then(|m| m.describe(addr as usize)) else {
-            return JsValue::NULL;
-        };
-        let o = js_sys::Object::new();
-        let set = |k: &str, v: JsValue| {
-            let _ = js_sys::Reflect::set(&o, &k.into(), &v);
-        };
-        set("address", (s.addr as f64).into());
-        set("what", s.what.into());
-        set("field", s.field.into());
-        set("blockStart", (s.block_start as f64).into());
-        set("blockSize", (s.block_size as f64).into());
-        set("requested", (s.requested as f64).into());
-        set("offset", (s.offset as f64).into());
-        set("index", (s.index as f64).into());
-        set("part", (s.part as f64).into());
-        o.into()
+    pub fn heap_describe(&self, addr: f64) -> Result<JsValue, JsError> {
+        match self.heap.as_ref().and_then(|m| m.describe(addr as usize)) {
+            Some(s) => to_js(&SpotOut {
+                address: s.addr,
+                what: s.what,
+                field: s.field,
+                block_start: s.block_start,
+                block_size: s.block_size,
+                requested: s.requested,
+                offset: s.offset,
+                index: s.index,
+                part: s.part as u8,
+            }),
+            None => Ok(JsValue::NULL),
+        }
     }
+}
+
+/// One bar of bytes per element.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BarOut {
+    label: String,
+    /// Each segment's bytes per element, in hundredths of a byte.
+    per_element_hundredths: [u64; 8],
+    /// Each segment's exact total bytes.
+    bytes: [u64; 8],
+}
+
+/// What is at one address of the lab's memory (see `charts::heapmap::Spot`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SpotOut {
+    address: usize,
+    what: &'static str,
+    field: String,
+    block_start: usize,
+    block_size: usize,
+    requested: usize,
+    offset: usize,
+    index: usize,
+    /// `charts::heapmap::Part` as its number.
+    part: u8,
 }
 
 impl Explorer {

@@ -1,0 +1,117 @@
+//! The `#[wasm_bindgen]` surface, and nothing else: the exports the page calls, the boundary
+//! types they read and write through serde-wasm-bindgen, the `Explorer` handle the panels draw
+//! through, the lab's boundary, and the panic hook. Everything with substance lives in
+//! `model`, `lab` and `charts`, which know nothing of JS.
+//!
+//! In: plain JS objects are read by `serde_wasm_bindgen::from_value` into boundary types whose
+//! fields are [`loose::Loose`], then checked by `TryFrom` into domain types, so every error
+//! names its field. Out: results are boundary views serialised by `to_value` as plain objects;
+//! bulk data (the heap map, chart series) crosses as typed arrays.
+
+pub mod explorer;
+pub mod heap;
+pub mod lab;
+pub mod layout;
+pub mod loose;
+pub mod scenario;
+
+use js_sys::Array;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::error::Error;
+use crate::model::Scenario;
+use scenario::{unknown_field_error, ScenarioInput, SCENARIO_FIELDS};
+
+/// Runs when the module is instantiated, on the page and in lab workers alike, so it touches
+/// no DOM. A panic (a bug) then reaches the console with its message and stack; the caller
+/// sees a `RuntimeError`, which the page and the lab worker report as a crash and recover from
+/// with a fresh instance.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Our error as the `Error` JS catches: its message names the field and what is allowed.
+pub fn js_error(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// `value`'s kind, as an error message names it ("an array", "a function").
+fn js_kind(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".into();
+    }
+    if Array::is_array(value) {
+        return "an array".into();
+    }
+    match value.js_typeof().as_string().as_deref() {
+        Some("undefined") => "undefined".into(),
+        Some("object") => "an object".into(),
+        Some(t) => format!("a {t}"),
+        None => "a value of unknown kind".into(),
+    }
+}
+
+/// Read a plain JS object into the boundary type `T`. `what` names the whole value in errors;
+/// `fields` are the ones it has, so that a field serde could not even buffer (a function or a
+/// BigInt past 64 bits under an unknown name) is still named.
+fn from_js<T: serde::de::DeserializeOwned>(
+    value: &JsValue,
+    what: &str,
+    fields: &[&str],
+    expected: &str,
+) -> Result<T, Error> {
+    if !value.is_object() || Array::is_array(value) {
+        return Err(Error::invalid(
+            what,
+            format!("must be {expected} (got {})", js_kind(value)),
+        ));
+    }
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+        let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+        match keys
+            .iter()
+            .filter_map(|k| k.as_string())
+            .find(|k| !fields.contains(&k.as_str()))
+        {
+            Some(key) => Error::invalid(
+                format!(
+                    "{what}.{}",
+                    crate::model::num::quote(&key).trim_matches('"')
+                ),
+                format!(
+                    "unknown field holding a value that cannot be read; allowed fields: {}",
+                    fields.join(", ")
+                ),
+            ),
+            None => Error::invalid(what, format!("could not be read ({e})")),
+        }
+    })
+}
+
+/// Read and check a scenario from JS.
+pub fn scenario_from_js(value: &JsValue) -> Result<Scenario, Error> {
+    let input: ScenarioInput = from_js(
+        value,
+        "scenario",
+        &SCENARIO_FIELDS,
+        "an object with fields container, values, n, profile",
+    )
+    .map_err(|e| match e {
+        // An unknown top-level field is named the way the TryFrom names it.
+        Error::Invalid { field, .. } if field.starts_with("scenario.") => {
+            unknown_field_error(&field["scenario.".len()..])
+        }
+        e => e,
+    })?;
+    Scenario::try_from(input)
+}
+
+/// A boundary view as a plain JS object (maps as objects, `None` as null, no BigInts: every
+/// byte count we produce is below 2**53).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("internal: could not return the result ({e})")))
+}
