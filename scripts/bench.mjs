@@ -109,7 +109,7 @@ async function benchLab(browser, url) {
   for (const { label, allocator, s } of labConfigs()) {
     const times = await page.evaluate(
       async ({ s, allocator, runs }) => {
-        const { runLab } = await import("/www/lab-client.js");
+        const { runLab } = await import("/www/lab/client.js");
         const all = [];
         for (let r = 0; r < runs; r++) {
           const t0 = performance.now();

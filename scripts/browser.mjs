@@ -2,8 +2,7 @@
 // browser tests, the benchmarks and the wasm32 fixture recorder. Never downloads a browser.
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { CHROMIUM } from "./lib.mjs";
 
 export const FLAGS = [
   "--no-sandbox",
@@ -18,7 +17,7 @@ export const FLAGS = [
 export async function launch(extraArgs = []) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), or set CHROMIUM_PATH`,
+      `${CHROMIUM} is missing: npm test and npm start install it (node scripts/setup.mjs), or set CHROMIUM_PATH`,
     );
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...extraArgs] });

@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Debian's Chromium, which the browser tests, the benchmarks and the recorder drive. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
 /** Run a command in the repo root, streaming its output; exit with its code if it fails. */
 export function run(cmd, args, opts = {}) {
   const t0 = Date.now();

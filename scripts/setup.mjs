@@ -1,9 +1,11 @@
 // Installs what a fresh machine lacks, and skips what is already right: the wasm32 target,
-// wasm-bindgen-cli at exactly the Cargo.lock version, and the npm dev packages (npm ci).
+// wasm-bindgen-cli at exactly the Cargo.lock version, the npm dev packages (npm ci), and
+// Debian's Chromium for the browser tests and benchmarks (as root: apt-get; otherwise it stops
+// with the exact command to run). `npm start` and `npm test` both run this first.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { output, root, run, step } from "./lib.mjs";
+import { CHROMIUM, output, root, run, step } from "./lib.mjs";
 
 const t0 = Date.now();
 
@@ -40,6 +42,25 @@ if (!existsSync(stamp) || readFileSync(stamp, "utf8") !== lockHash) {
   step("installing npm dev packages (npm ci)");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
   writeFileSync(stamp, lockHash);
+}
+
+// Chromium: Debian's own package (never a browser downloaded by a test tool).
+if (!existsSync(CHROMIUM)) {
+  const install = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium";
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `✗ ${CHROMIUM} is missing, and installing it needs root. Run:\n\n    sudo sh -c '${install}'\n`,
+    );
+    process.exit(1);
+  }
+  step("installing Debian's chromium (apt-get update, then apt-get install -y chromium)");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  run("apt-get", ["update", "-qq"], { env });
+  run("apt-get", ["install", "-y", "-qq", "chromium"], { env });
+  if (!existsSync(CHROMIUM)) {
+    console.error(`✗ apt-get installed chromium, but ${CHROMIUM} is still missing`);
+    process.exit(1);
+  }
 }
 
 console.log(`✓ set-up checked in ${((Date.now() - t0) / 1000).toFixed(1)} s (wasm-bindgen ${want})`);

@@ -209,6 +209,46 @@ fn every_bad_input_throws_an_error_naming_the_field() {
     );
 }
 
+/// What serde-wasm-bindgen cannot read, or JSON could not say, is still named by its field:
+/// a BigInt past 64 bits, a function, a symbol, a cyclic object; undefined reads as absent.
+#[wasm_bindgen_test]
+fn values_only_js_can_hold_are_named_by_field() {
+    let with = |path: &[&str], v: JsValue| {
+        let o = js(ARTICLE);
+        let target = path[..path.len() - 1]
+            .iter()
+            .fold(o.clone(), |acc, k| get(&acc, k));
+        Reflect::set(&target, &(*path.last().unwrap()).into(), &v).expect("set");
+        o
+    };
+    let big = js_sys::BigInt::new(&"1".repeat(40).into()).expect("BigInt");
+    let func: JsValue = js_sys::Function::new_no_args("return 1").into();
+    let sym: JsValue = js_sys::Symbol::for_("x").into();
+    for (path, v, want) in [
+        (&["n"][..], big.clone().into(), "n: must be a whole number"),
+        (&["n"], func.clone(), "n: must be a whole number"),
+        (&["container"], sym.clone(), "container: must be a string"),
+        (&["values", "start"], big.into(), "values.start: must be a whole number"),
+        (&["profile"], func.clone(), "profile: must be a string"),
+        (&["banana"], func.clone(), "\"banana\": unknown field"),
+    ] {
+        let msg = error_message(layout(with(path, v)));
+        assert!(msg.starts_with(want), "{path:?}: {msg}");
+        assert!(msg.len() < 300, "{msg}");
+    }
+    // A cycle: values.self = values. Read to a fixed depth, then named, never a stack overflow.
+    let o = js(ARTICLE);
+    let values = get(&o, "values");
+    Reflect::set(&values, &"again".into(), &values).expect("set");
+    let msg = error_message(layout(o));
+    assert!(msg.starts_with("values.again: does not apply"), "{msg}");
+    // undefined (and null) read as absent: an optional field left undefined is fine.
+    let o = js(ARTICLE);
+    Reflect::set(&o, &"typecode".into(), &JsValue::UNDEFINED).expect("set");
+    Reflect::set(&o, &"banana".into(), &JsValue::UNDEFINED).expect("set");
+    assert_eq!(num(&layout(o).expect("undefined is absent"), "elements.count"), 1e6);
+}
+
 #[wasm_bindgen_test]
 fn code_exports() {
     assert_eq!(

@@ -1,8 +1,8 @@
 // embed.html, the page inside a blog post's iframe: the widget's options come from the URL's
 // parameters (the widget checks each and names a bad one), and the page reports its height to
 // the host with postMessage, so a few lines there can size the iframe (see README).
-import { DEFAULTS } from "./state.js";
-import "./widget.js";
+import { DEFAULTS } from "./widget/state.js";
+import "./widget/element.js";
 
 const widget = document.querySelector("boxed-vs-packed");
 const params = new URLSearchParams(location.search);

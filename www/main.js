@@ -1,10 +1,10 @@
 // The page: reads the state from the URL (a bad parameter falls back to its default with a
 // note naming it), hands it to the embedded <boxed-vs-packed> as attributes, keeps the URL in
 // step with it (back and forward work), and fills the story's live numbers.
-import { DEFAULTS, readState, toParams } from "./state.js";
-import { ACC, formatBytes, formatCount } from "./units.js";
+import { DEFAULTS, readState, toParams } from "./widget/state.js";
+import { ACC, formatBytes, formatCount } from "./widget/units.js";
 import { wasm, wasmModule } from "./wasm.js";
-import "./widget.js";
+import "./widget/element.js";
 
 // The explorer is the page's first screen: compile the wasm now, and start the widget without
 // waiting for it to be seen (an embedded one waits, in case it is far down a post).

@@ -272,7 +272,7 @@ test("a panic forced in the lab's worker is reported, and the next run works", a
     await page.goto(`${src.url}/index.html?n=10`);
     await page.waitForSelector("body[data-ready=true]");
     const r = await page.evaluate(async () => {
-      const { runLab } = await import("/www/lab-client.js");
+      const { runLab } = await import("/www/lab/client.js");
       const scenario = {
         container: "list_append",
         values: { kind: "int_range", start: 0 },
@@ -294,7 +294,10 @@ test("a panic forced in the lab's worker is reported, and the next run works", a
     // The panic's message reaches the console (console_error_panic_hook: console.error), and
     // nothing else went wrong.
     const panic = (p) => p.includes("panicked at") && p.includes("panic forced by the test-only option");
-    assert.deepEqual(page.problems.filter((p) => !panic(p)), []);
+    assert.deepEqual(
+      page.problems.filter((p) => !panic(p)),
+      [],
+    );
     assert.ok(page.problems.some(panic), "the panic was logged");
     await page.close();
   } finally {

@@ -3,8 +3,8 @@
 // exact answer, setting the explorer to that scenario. Progress stays in this browser
 // (localStorage, with a reset); every exercise has its own link; printing gives a worksheet
 // with an answer key on its own page. Loaded only when the Exercises tab is opened.
-import { el } from "../kit.js";
-import { exactBytes, labelledBytes } from "../units.js";
+import { el } from "../widget/kit.js";
+import { exactBytes, labelledBytes } from "../widget/units.js";
 import { EXERCISES } from "./exercises.js";
 
 const KEY = "boxed-vs-packed:exercises";

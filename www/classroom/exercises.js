@@ -2,7 +2,7 @@
 // computed by the model (layout()) when the page runs, never typed in here: change the model
 // and the answers follow. `state` is what the explorer shows on reveal.
 
-import { formatCount } from "../units.js";
+import { formatCount } from "../widget/units.js";
 
 const M = 10 ** 6;
 const ints = (start = 0) => `int_range:${start}`;

@@ -2,8 +2,18 @@
 // here. Hover or keyboard focus shows a frame's bytes under all three accountings, its share,
 // count, bytes per element and its one-sentence explanation. Click or Enter zooms; Escape or
 // Reset zooms out.
-import { el, fillTable, hideTip, outline, overlayContext, panel, pointer, showTip, tipText } from "./kit.js";
-import { ACC, ACC_LABEL, exactBytes, formatBytes, formatCount, labelledBytes } from "./units.js";
+import {
+  el,
+  fillTable,
+  hideTip,
+  outline,
+  overlayContext,
+  panel,
+  pointer,
+  showTip,
+  tipText,
+} from "../widget/kit.js";
+import { ACC, ACC_LABEL, exactBytes, formatBytes, formatCount, labelledBytes } from "../widget/units.js";
 
 /** Nodes in preorder with depth and parent index: the indices Rust's frames use. */
 export function flatten(tree) {

@@ -2,7 +2,7 @@
 // given back when it ends), progress callbacks, cancellation with an AbortSignal.
 // The worker gets the page's compiled module: workers then share V8's compiled (and
 // optimised) code instead of starting every run cold.
-import { wasmModule } from "./wasm.js";
+import { WWW, wasmModule } from "../wasm.js";
 
 /**
  * A module worker running lab-worker.js. Browsers only start workers from the page's own
@@ -10,7 +10,7 @@ import { wasmModule } from "./wasm.js";
  * imports the real one (CORS applies, as for the widget's own module).
  */
 function startWorker() {
-  const url = new URL("./lab-worker.js", import.meta.url);
+  const url = new URL("lab-worker.js", WWW);
   if (url.origin === location.origin) return new Worker(url, { type: "module" });
   const shim = new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" });
   return new Worker(URL.createObjectURL(shim), { type: "module" });

@@ -1,8 +1,8 @@
 // The lab panel: runs the scenario for real in a worker, shows progress with Cancel, then the
 // measured bytes next to the model's with an "equal" check, timings and linear-memory growth.
-import { el } from "./kit.js";
-import { runLab } from "./lab-client.js";
-import { exactBytes, formatBytes, formatCount, formatMs, labelledBytes } from "./units.js";
+import { el } from "../widget/kit.js";
+import { runLab } from "./client.js";
+import { exactBytes, formatBytes, formatCount, formatMs, labelledBytes } from "../widget/units.js";
 
 /**
  * Mount the lab into `root`. `getScenario()` returns the current scenario; `getUnits()` the

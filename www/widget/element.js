@@ -2,16 +2,16 @@
 // attributes choose the scenario and the panels; a shadow root keeps the host page's CSS out.
 // It starts work when scrolled into view, follows attribute changes, redraws in one coalesced
 // animation frame, and frees its wasm handle when removed. Used by index.html and embed.html.
-import { codePanel } from "./code-panel.js";
-import { flamePanel } from "./flame-panel.js";
-import { heapPanel } from "./heap-panel.js";
+import { codePanel } from "../panels/code.js";
+import { flamePanel } from "../panels/flame.js";
+import { heapPanel } from "../panels/heap.js";
 import { el, nextId } from "./kit.js";
-import { barsPanel, seriesPanel } from "./plot-panels.js";
+import { barsPanel, seriesPanel } from "../panels/plots.js";
 import { shareBar } from "./share.js";
 import { CHOICES, DEFAULTS, MAX_N, formatValues, parseValues, readState, scenarioOf } from "./state.js";
 import { ACC, ACC_LABEL, formatBytes, formatCount } from "./units.js";
-import { wasm } from "./wasm.js";
-import { styleSheet } from "./widget-css.js";
+import { wasm } from "../wasm.js";
+import { styleSheet } from "./css.js";
 
 const STATE_ATTRS = Object.keys(DEFAULTS);
 const darkQuery = () => window.matchMedia?.("(prefers-color-scheme: dark)");

@@ -12,8 +12,8 @@ import {
   showTip,
   swatch,
   tipText,
-} from "./kit.js";
-import { ACC_LABEL, exactBytes, formatBytes, formatCount, labelledBytes } from "./units.js";
+} from "../widget/kit.js";
+import { ACC_LABEL, exactBytes, formatBytes, formatCount, labelledBytes } from "../widget/units.js";
 
 export const REPRESENTATIONS = [
   "list of ints",

@@ -2,9 +2,9 @@
 // memory, coloured by what holds it (Rust builds the RGBA, one putImageData). Hover or move
 // the keyboard cursor to read the address, the block and the field there; click or Enter zooms
 // in around it, Escape or Reset zooms out.
-import { el, fillTable, hideTip, overlayContext, panel, pointer, showTip, swatch } from "./kit.js";
-import { mountLab } from "./lab-panel.js";
-import { exactBytes, formatBytes, formatCount } from "./units.js";
+import { el, fillTable, hideTip, overlayContext, panel, pointer, showTip, swatch } from "../widget/kit.js";
+import { mountLab } from "../lab/panel.js";
+import { exactBytes, formatBytes, formatCount } from "../widget/units.js";
 
 const PARTS = [
   ["object header", "#56b4e9"],

@@ -1,7 +1,7 @@
 // The Python behind the numbers: the statements that build x for the current scenario, and a
 // self-contained script that prints sys.getsizeof and tracemalloc on the reader's own machine,
 // next to the model's prediction. Both copyable.
-import { el, nextId } from "./kit.js";
+import { el, nextId } from "../widget/kit.js";
 
 function copyButton(label, getText, status) {
   const b = el("button", { type: "button", text: label });

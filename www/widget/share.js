@@ -1,10 +1,11 @@
 // Sharing the current state: a permalink to the hosted page, and the two embed forms for a
 // blog post (the custom element, or an iframe with its few-line resize snippet). URLs are
-// built from where this module was loaded, so they are right on any host and sub-path.
+// built from where the site's files were loaded, so they are right on any host and sub-path.
 import { el } from "./kit.js";
+import { WWW } from "../wasm.js";
 import { toParams } from "./state.js";
 
-const site = () => new URL("../", import.meta.url);
+const site = () => new URL("../", WWW);
 
 /** The hosted page showing `state`. */
 export function permalink(state) {

@@ -36,7 +36,7 @@ button:disabled { opacity: .55; cursor: default; }
 .toolbar { display: flex; flex-wrap: wrap; gap: 6px; margin: .3em 0 .4em; }
 .toolbar button { font-size: .85em; min-height: 28px; padding: 2px 8px; }
 .plot { position: relative; width: 100%; }
-.plot canvas { position: absolute; left: 0; top: 0; width: 100%; display: block; }
+.plot canvas { position: absolute; left: 0; top: 0; width: 100%; display: block; direction: ltr; }
 .plot canvas.overlay { pointer-events: none; }
 .heap .plot canvas.main { image-rendering: pixelated; }
 .tip { position: absolute; left: 0; top: 0; z-index: 2; max-width: min(30em, 92%); pointer-events: none; background: var(--bg);
