@@ -228,7 +228,11 @@ fn values_only_js_can_hold_are_named_by_field() {
         (&["n"][..], big.clone().into(), "n: must be a whole number"),
         (&["n"], func.clone(), "n: must be a whole number"),
         (&["container"], sym.clone(), "container: must be a string"),
-        (&["values", "start"], big.into(), "values.start: must be a whole number"),
+        (
+            &["values", "start"],
+            big.into(),
+            "values.start: must be a whole number",
+        ),
         (&["profile"], func.clone(), "profile: must be a string"),
         (&["banana"], func.clone(), "\"banana\": unknown field"),
     ] {
@@ -246,7 +250,10 @@ fn values_only_js_can_hold_are_named_by_field() {
     let o = js(ARTICLE);
     Reflect::set(&o, &"typecode".into(), &JsValue::UNDEFINED).expect("set");
     Reflect::set(&o, &"banana".into(), &JsValue::UNDEFINED).expect("set");
-    assert_eq!(num(&layout(o).expect("undefined is absent"), "elements.count"), 1e6);
+    assert_eq!(
+        num(&layout(o).expect("undefined is absent"), "elements.count"),
+        1e6
+    );
 }
 
 #[wasm_bindgen_test]
