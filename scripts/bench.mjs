@@ -2,7 +2,7 @@
 // Writes bench/results.json and BENCHMARKS.md. Every figure is the median of at least 5 runs,
 // with min and max. Nothing here fails on time. `npm run bench [-- --quick] [-- --only=page,lab]`
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { launch } from "./browser.mjs";
@@ -384,6 +384,56 @@ export function machine() {
   };
 }
 
+/** Headline figures of a results object, for the before/after table. */
+function headline(r) {
+  const wasm = r.sizes.find((s) => s.file.endsWith(".wasm"));
+  const total = r.sizes.find((s) => s.file === "total");
+  const layoutMedians = r.layout.map((x) => x.perCallUs.median);
+  return [
+    ["wasm, raw", `${wasm.raw} B`],
+    ["wasm, gzip", `${wasm.gzip} B`],
+    ["wasm, brotli", `${wasm.brotli} B`],
+    ["dist/ total, gzip", `${total.gzip} B`],
+    ["dist/ total, brotli", `${total.brotli} B`],
+    ["layout() per call, median of the slowest case", `${fmt(Math.max(...layoutMedians))} µs`],
+    [
+      "layout() per call, median over the cases",
+      `${fmt(layoutMedians.sort((a, b) => a - b)[layoutMedians.length >> 1])} µs`,
+    ],
+    ["first complete render, median", `${fmt(r.page?.firstRenderMs?.median)} ms`],
+    ["n slider step, p95", `${fmt(r.page?.sliderStepWorkMs?.p95)} ms`],
+    [
+      "hover to tooltip, p95 (slowest panel)",
+      `${fmt(Math.max(...Object.values(r.page?.hoverMs ?? {}).map((v) => v.p95)))} ms`,
+    ],
+  ];
+}
+
+/**
+ * bench/baseline.json is the last run before a change worth comparing against (now: the
+ * hand-written JSON boundary and canvas backend, replaced by serde-wasm-bindgen and
+ * plotters-canvas); its figures stand beside this run's.
+ */
+function baselineTable(r) {
+  const path = join(root, "bench/baseline.json");
+  if (!existsSync(path)) return [];
+  const b = JSON.parse(readFileSync(path, "utf8"));
+  const before = headline(b);
+  const after = headline(r);
+  return [
+    "## Before and after",
+    "",
+    `Before: \`bench/baseline.json\`, measured on ${b.machine.date.slice(0, 10)} with the hand-written JSON boundary,`,
+    "canvas backend, sort and JS float hooks. After: this run, with serde-wasm-bindgen, plotters-canvas",
+    "and the standard library.",
+    "",
+    "| figure | before | after |",
+    "| --- | ---: | ---: |",
+    ...before.map(([k, v], i) => `| ${k} | ${v} | ${after[i][1]} |`),
+    "",
+  ];
+}
+
 function markdown(r) {
   const m = r.machine;
   const L = [];
@@ -394,6 +444,7 @@ function markdown(r) {
     "Raw figures: `bench/results.json`.",
     "",
   );
+  L.push(...baselineTable(r));
   L.push("## What a visitor downloads", "", "| file | raw | gzip | brotli |", "| --- | ---: | ---: | ---: |");
   for (const s of r.sizes) L.push(`| ${s.file} | ${s.raw} B | ${s.gzip} B | ${s.brotli} B |`);
   L.push("");
@@ -416,7 +467,14 @@ function markdown(r) {
       "",
     );
   }
-  L.push("## layout() per call, from JS", "", "| scenario | n | µs per call |", "| --- | ---: | ---: |");
+  L.push(
+    "## layout() per call, from JS",
+    "",
+    "Target: at most 50 µs per call (median), for any n. Each call reads the scenario through serde-wasm-bindgen and returns the whole result, tree included, as plain objects.",
+    "",
+    "| scenario | n | µs per call |",
+    "| --- | ---: | ---: |",
+  );
   for (const x of r.layout) L.push(`| ${x.name} | ${x.n.toExponential(0)} | ${cell(x.perCallUs, "µs")} |`);
   L.push("");
   L.push(
