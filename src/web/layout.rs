@@ -1,11 +1,15 @@
 //! `layout()`, `pythonCode()` and `checkSnippet()`, and the view of a [`Layout`] they return:
 //! plain camelCase objects, numbers in bytes (see the README's "The result").
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{js_error, scenario_from_js, to_js};
+use crate::model::tree::Text;
 use crate::model::{self, Bytes, Layout, Node, Scenario};
 
 /// `getsizeof`, `requested` (tracemalloc) and `allocated` (the allocator), in bytes.
@@ -61,16 +65,42 @@ impl Serialize for NodeOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let n = self.0;
         let mut o = s.serialize_struct("Node", 8)?;
-        o.serialize_field("label", &n.label)?;
-        o.serialize_field("kind", n.kind.name())?;
+        o.serialize_field("label", &JsText(&n.label))?;
+        o.serialize_field("kind", &JsText(&Text::Borrowed(n.kind.name())))?;
         o.serialize_field("count", &n.count)?;
-        o.serialize_field("explain", &n.explain)?;
+        o.serialize_field("explain", &JsText(&n.explain))?;
         o.serialize_field("getsizeof", &n.bytes.getsizeof)?;
         o.serialize_field("requested", &n.bytes.requested)?;
         o.serialize_field("allocated", &n.bytes.allocated)?;
         o.serialize_field("children", &Children(&n.children))?;
         o.end()
     }
+}
+
+/// A node's text. Most are fixed sentences (`&'static str`): those become JS strings once per
+/// instance and are then handed over as the same JsValue (serde-wasm-bindgen's `preserve`),
+/// which halves layout()'s cost; decoding 25 nodes' labels and explanations from UTF-8 on
+/// every call was most of it.
+struct JsText<'a>(&'a Text);
+
+impl Serialize for JsText<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Text::Borrowed(t) => STATIC_TEXTS.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                let js = cache
+                    .entry((t.as_ptr() as usize, t.len()))
+                    .or_insert_with(|| JsValue::from_str(t));
+                serde_wasm_bindgen::preserve::serialize(js, s)
+            }),
+            Text::Owned(t) => s.serialize_str(t),
+        }
+    }
+}
+
+thread_local! {
+    /// JS strings of the model's fixed texts, by address and length.
+    static STATIC_TEXTS: RefCell<BTreeMap<(usize, usize), JsValue>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 struct Children<'a>(&'a [Node]);
