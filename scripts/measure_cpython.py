@@ -7,6 +7,10 @@ sys.getsizeof of the container, the sum of sys.getsizeof over the distinct eleme
 the bytes tracemalloc saw allocated for building it.
 
     python scripts/measure_cpython.py --out tests/fixtures/cpython-3.12.json [--quick]
+        [--only ndarray] [--recorded-with "how this interpreter was obtained and run"]
+
+With NumPy 1.21 or older installed, ndarray scenarios carry "numpy": "1.21" (what layout() takes
+for that layout); with 1.22 or later they carry no numpy field (the default, "2").
 """
 
 import array
@@ -23,7 +27,10 @@ except ImportError:  # Pyodide's npm package ships no NumPy; the records just om
     np = None
 
 EMSCRIPTEN = sys.platform == "emscripten"
-PROFILE = "wasm32" if EMSCRIPTEN else "cpython-%d.%d" % sys.version_info[:2]
+# CPython on wasm32 as Pyodide builds it ("wasm32-3.13" for Pyodide 0.29, "wasm32-3.14" for 314).
+PROFILE = ("wasm32-%d.%d" if EMSCRIPTEN else "cpython-%d.%d") % sys.version_info[:2]
+# NumPy 1.21 and older: a 104-byte array header and an untraced cache for small data buffers.
+NUMPY_121 = np is not None and tuple(int(x) for x in np.__version__.split(".")[:2]) < (1, 22)
 
 NS = [0, 1, 2, 3, 5, 7, 8, 9, 10, 17, 100, 257, 1000, 4097, 65536, 100003, 1000000]
 BIG_NS = {1000000}  # the slow sizes, dropped by --quick
@@ -129,12 +136,12 @@ def measure(s):
     body = "\n".join("    " + line for line in code.split("\n"))
     g = {"array": array, "itertools": itertools, "np": np}
     exec("def build(n):\n%s\n    return x\n" % body, g)
-    # Warm up: the first call creates lasting interpreter state (code caches, 3.8-3.10's
-    # zombie frames) that is not the cost of x.
-    g["n"] = 0
+    # Warm up with the same n: the first call creates lasting interpreter state (code caches,
+    # 3.8-3.10's zombie frames) that is not the cost of x, and it leaves NumPy's caches of
+    # freed buffers as any program that made an array of this size before would have them.
+    g["n"] = s["n"]
     exec(RUN, g)
     del g["x"]
-    g["n"] = s["n"]
     gc.collect()  # the highest generation also empties the free lists, so x's objects are fresh
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -198,6 +205,8 @@ def scenarios(quick):
 def jsonable(s):
     """Scenario as layout() takes it: big ints as decimal strings, which JS numbers cannot hold."""
     out = dict(s, profile=PROFILE)
+    if NUMPY_121 and s["container"] == "ndarray":
+        out["numpy"] = "1.21"
     v = dict(s["values"])
     for key in ("start", "value"):
         if isinstance(v.get(key), int) and abs(v[key]) > 2**53 - 1:
@@ -206,9 +215,11 @@ def jsonable(s):
     return out
 
 
-def main(quick=False, progress=None):
+def main(quick=False, progress=None, only=None, recorded_with=None):
     records = []
     for s in scenarios(quick):
+        if only and s["container"] not in only:
+            continue
         rec = measure(s)
         rec["scenario"] = jsonable(s)
         records.append(rec)
@@ -221,7 +232,9 @@ def main(quick=False, progress=None):
         "platform": sys.platform,
         "machine": platform.machine(),
         "numpy": np.__version__ if np is not None else None,
-        "harness": "gc.collect(); tracemalloc.start(); x = build(n); gc.collect(); traced delta",
+        "harness": "build(n) once, untimed; gc.collect(); tracemalloc.start(); x = build(n); "
+                   "gc.collect(); traced delta",
+        "recordedWith": recorded_with,
         "records": records,
     })
 
@@ -240,8 +253,12 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--quick", action="store_true", help="skip n = 10**6")
+    ap.add_argument("--only", action="append", metavar="CONTAINER",
+                    help="record only this container kind (repeatable), e.g. --only ndarray")
+    ap.add_argument("--recorded-with", help="how this interpreter was obtained and run")
     a = ap.parse_args()
-    text = main(a.quick, progress=lambda k: print("  %d scenarios" % k, file=sys.stderr))
+    text = main(a.quick, progress=lambda k: print("  %d scenarios" % k, file=sys.stderr),
+                only=a.only, recorded_with=a.recorded_with)
     with open(a.out, "w") as f:
         f.write(text + "\n")
     print("%s: %d records -> %s" % (PROFILE, text.count('"tracemalloc"'), a.out))

@@ -1,13 +1,21 @@
-// Records tests/fixtures/wasm32.json: scripts/measure_cpython.py run by real CPython compiled to
-// 32-bit WebAssembly (the npm pyodide package), in headless Chromium, offline.
-// `node scripts/record_wasm32.mjs [--quick]`
+// Records tests/fixtures/wasm32-3.X.json: scripts/measure_cpython.py run by real CPython compiled
+// to 32-bit WebAssembly (an npm pyodide package), in headless Chromium, offline.
+// `node scripts/record_wasm32.mjs [--pyodide node_modules/pyodide-314] [--quick]`
+// node_modules/pyodide is Pyodide 0.29 (CPython 3.13), node_modules/pyodide-314 Pyodide 314
+// (CPython 3.14); neither ships NumPy, so the records have no ndarray rows.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { launch } from "./browser.mjs";
 import { root } from "./lib.mjs";
 import { serve } from "./serve.mjs";
 
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
 const quick = process.argv.includes("--quick");
+const pkgDir = arg("--pyodide", "node_modules/pyodide").replace(/\/$/, "");
+const pkg = JSON.parse(readFileSync(join(root, pkgDir, "package.json"), "utf8"));
 const { server, url } = await serve();
 const browser = await launch();
 try {
@@ -20,19 +28,23 @@ try {
   await page.goto(`${url}/__harness.html`);
   const source = readFileSync(join(root, "scripts/measure_cpython.py"), "utf8");
   const text = await page.evaluate(
-    async ({ source, quick }) => {
-      const { loadPyodide } = await import("/node_modules/pyodide/pyodide.mjs");
-      const py = await loadPyodide({ indexURL: "/node_modules/pyodide/" });
+    async ({ source, quick, base, version }) => {
+      const { loadPyodide } = await import(`${base}/pyodide.mjs`);
+      const py = await loadPyodide({ indexURL: `${base}/` });
       py.globals.set("progress", (k) => console.log(`${k} scenarios`));
       py.runPython(source.replace('if __name__ == "__main__":', "if False:"));
-      return py.runPython(`main(${quick ? "True" : "False"}, progress)`);
+      const how = `npm pyodide@${version} in headless Debian Chromium (playwright-core), offline`;
+      py.globals.set("how", how);
+      return py.runPython(`main(${quick ? "True" : "False"}, progress, recorded_with=how)`);
     },
-    { source, quick },
+    { source, quick, base: `/${pkgDir}`, version: pkg.version },
   );
   const doc = JSON.parse(text);
-  const out = join(root, "tests/fixtures/wasm32.json");
+  const out = join(root, `tests/fixtures/${doc.profile}.json`);
   writeFileSync(out, `${text}\n`);
-  console.log(`wasm32 (Python ${doc.python}): ${doc.records.length} records -> ${out}`);
+  console.log(
+    `${doc.profile} (Python ${doc.python}, Pyodide ${pkg.version}): ${doc.records.length} records -> ${out}`,
+  );
 } finally {
   await browser.close();
   server.close();

@@ -70,8 +70,18 @@ fn measured_equals_modelled_for_every_64_bit_profile() {
         "cpython-3.11",
         "cpython-3.12",
         "cpython-3.13",
+        "cpython-3.14",
+        "cpython-3.15",
     ] {
-        for c in CONTAINERS {
+        let numpy_121 = [
+            r#""container":"ndarray","dtype":"int64","numpy":"1.21""#,
+            r#""container":"ndarray","dtype":"uint8","numpy":"1.21""#,
+        ];
+        let with_121 = ["cpython-3.8", "cpython-3.9", "cpython-3.10"].contains(&profile);
+        let containers = CONTAINERS
+            .iter()
+            .chain(numpy_121.iter().filter(|_| with_121));
+        for c in containers {
             for v in VALUES {
                 for n in [0u64, 1, 5, 9, 100, 1000, 20_000] {
                     let json = format!(r#"{{{c},"values":{v},"n":{n},"profile":"{profile}"}}"#);

@@ -10,7 +10,7 @@ use super::{
     YELLOW,
 };
 use crate::error::Result;
-use crate::model::scenario::{Const, Container, Dtype, Typecode, Values};
+use crate::model::scenario::{Const, Container, Dtype, Numpy, Typecode, Values};
 use crate::model::{layout, Profile, Scenario};
 
 /// The representations compared: the same n numbers, boxed and packed.
@@ -40,6 +40,7 @@ pub fn representation(i: usize, p: Profile, n: u64) -> Scenario {
         values,
         n,
         profile: p,
+        numpy: Numpy::V2,
     }
 }
 

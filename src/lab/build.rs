@@ -8,9 +8,10 @@ use super::shapes::{PyFloat, PyLong, Word};
 use super::slots::Slots;
 use crate::error::Result;
 use crate::model::alloc::Domain;
+use crate::model::layout::NUMPY_121_CACHE_BYTES;
 use crate::model::objects::{ElementSource, Make, Run, Shape, Value};
-use crate::model::rules::{digits, is_small_int, DIGIT_BITS};
-use crate::model::scenario::{Const, Container, Scenario, Values};
+use crate::model::rules::{digits, DIGIT_BITS, SMALL_INT_MIN};
+use crate::model::scenario::{Const, Container, Numpy, Scenario, Values};
 use crate::model::Profile;
 
 // Type objects live in static memory, as CPython's built-in types do; objects point at them.
@@ -30,12 +31,15 @@ pub(super) fn type_addr(t: &'static [u64; 2]) -> u64 {
 
 /// Where the shared objects live (allocated before measuring: they cost nothing).
 pub struct Shared {
-    /// -5..=256 at index v + 5.
+    /// The small-int cache, -5 ..= the profile's small_int_max(), at index v + 5.
     pub small_ints: Vec<Blk>,
     pub constant: Option<Blk>,
     pub range_start: Option<Blk>,
     pub empty_tuple: Option<Blk>,
     pub dims: Option<Blk>,
+    /// NumPy 1.21's cached data buffer, for an ndarray of fewer than 1024 bytes: one freed
+    /// earlier, which the array takes over without a new allocation.
+    pub numpy_data: Option<Blk>,
 }
 
 /// The structure built in linear memory.
@@ -194,14 +198,15 @@ impl<'a> Builder<'a> {
     /// What the interpreter already has before x is built.
     pub fn prelude(&mut self, s: &Scenario) -> Result<Shared> {
         let mut small_ints = Vec::new();
+        let count = (self.p.small_int_max() - SMALL_INT_MIN + 1) as usize;
         small_ints
-            .try_reserve(262)
-            .map_err(|_| super::heap::oom(262))?;
-        for v in -5..=256 {
+            .try_reserve(count)
+            .map_err(|_| super::heap::oom(count as u64))?;
+        for v in SMALL_INT_MIN..=self.p.small_int_max() {
             small_ints.push(self.shared_object(Value::Int(v), What::SmallInt)?);
         }
         let constant = match s.values {
-            Values::Constant(Const::Int(i)) if is_small_int(i) => None,
+            Values::Constant(Const::Int(i)) if self.p.is_small_int(i) => None,
             Values::Constant(Const::Int(i)) => {
                 Some(self.shared_object(Value::Int(i), What::Constant)?)
             }
@@ -215,7 +220,7 @@ impl<'a> Builder<'a> {
             .first()
             .is_some_and(|r| r.make == Make::Shared);
         let range_start = match s.values {
-            Values::IntRange { start } if first_shared && !is_small_int(start) => {
+            Values::IntRange { start } if first_shared && !self.p.is_small_int(start) => {
                 Some(self.shared_object(Value::Int(start), What::RangeStart)?)
             }
             _ => None,
@@ -236,12 +241,25 @@ impl<'a> Builder<'a> {
             )?),
             _ => None,
         };
+        let numpy_data = match s.container {
+            Container::Ndarray(dt)
+                if s.numpy == Numpy::V121 && s.n * dt.itemsize() < NUMPY_121_CACHE_BYTES =>
+            {
+                Some(self.heap.malloc(
+                    Domain::Raw,
+                    (s.n * dt.itemsize()).max(1),
+                    What::NdarrayData,
+                )?)
+            }
+            _ => None,
+        };
         Ok(Shared {
             small_ints,
             constant,
             range_start,
             empty_tuple,
             dims,
+            numpy_data,
         })
     }
 
@@ -319,8 +337,8 @@ impl<'a> Builder<'a> {
                 (Make::Shared, _) => {
                     for i in from..to {
                         let addr = match src.value(i) {
-                            Value::Int(x) if is_small_int(x) => {
-                                shared.small_ints[(x + 5) as usize].addr
+                            Value::Int(x) if self.p.is_small_int(x) => {
+                                shared.small_ints[(x - SMALL_INT_MIN) as usize].addr
                             }
                             _ => other,
                         };

@@ -258,6 +258,7 @@ fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
                 ..*s
             }),
             true,
+            None,
             &mut |i| report_progress("build packed", i, s.n),
         )?
     } else {

@@ -112,6 +112,23 @@ pub struct NdArray<W: Word> {
     pub mem_handler: W,
 }
 
+/// NumPy 1.21's PyArrayObject_fields: the same without `mem_handler` (added by NEP 49 in 1.22).
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct NdArray121<W: Word> {
+    pub ob_refcnt: W,
+    pub ob_type: W,
+    pub data: W,
+    pub nd: i32,
+    pub dimensions: W,
+    pub strides: W,
+    pub base: W,
+    pub descr: W,
+    pub flags: i32,
+    pub weakreflist: W,
+    pub buffer_info: W,
+}
+
 /// A named field of an object, for the heap map's hover: (name, offset, bytes).
 pub type Field = (&'static str, u64, u64);
 
@@ -134,9 +151,12 @@ pub fn object_fields(word: usize, what: ObjectKind, gc: bool) -> Vec<Field> {
                 push(f, w);
             }
         }
-        ObjectKind::Tuple => {
+        ObjectKind::Tuple | ObjectKind::Tuple314 => {
             for f in ["ob_refcnt", "ob_type", "ob_size"] {
                 push(f, w);
+            }
+            if what == ObjectKind::Tuple314 {
+                push("ob_hash", w);
             }
         }
         ObjectKind::Array => {
@@ -193,6 +213,8 @@ pub fn object_fields(word: usize, what: ObjectKind, gc: bool) -> Vec<Field> {
 pub enum ObjectKind {
     List,
     Tuple,
+    /// A tuple from CPython 3.14 on: `ob_hash` follows `ob_size`.
+    Tuple314,
     Array,
     Ndarray,
     Int,
@@ -206,10 +228,6 @@ pub const fn list_size<W: Word>() -> usize {
 
 pub const fn long_header<W: Word>() -> usize {
     size_of::<PyLong<W>>()
-}
-
-pub const fn tuple_items_offset<W: Word>() -> usize {
-    size_of::<PyTuple<W>>()
 }
 
 pub const fn float_fval_offset<W: Word>() -> usize {
@@ -233,6 +251,8 @@ mod tests {
         assert_eq!(size_of::<ArrayObject<u32>>(), 32);
         assert_eq!(size_of::<NdArray<u64>>(), 96);
         assert_eq!(size_of::<NdArray<u32>>(), 48);
+        assert_eq!(size_of::<NdArray121<u64>>(), 88);
+        assert_eq!(size_of::<NdArray121<u32>>(), 44);
         let f = object_fields(8, ObjectKind::Ndarray, false);
         assert_eq!(f.iter().map(|x| x.2).sum::<u64>(), 96);
         assert_eq!(

@@ -8,13 +8,13 @@ use super::build::{
 };
 use super::heap::{Blk, What};
 use super::packed::{f16_bits, fill_range, Item};
-use super::shapes::{ArrayObject, GcHead, NdArray, PyList, PyTuple, Word};
+use super::shapes::{ArrayObject, GcHead, NdArray, NdArray121, PyList, PyTuple, Word};
 use super::slots::Slots;
 use crate::error::Result;
 use crate::model::alloc::Domain;
 use crate::model::containers::{self, ListBuild, Source};
 use crate::model::objects::ElementSource;
-use crate::model::scenario::{Container, Scenario};
+use crate::model::scenario::{Container, Numpy, Scenario};
 
 impl Builder<'_> {
     /// Build the scenario's own structure (measured against the model).
@@ -27,7 +27,7 @@ impl Builder<'_> {
         match s.container {
             Container::Tuple => self.build_tuple(s, shared, tick),
             Container::Array(_) | Container::Ndarray(_) => {
-                self.build_packed(s, Item::of(s), false, tick)
+                self.build_packed(s, Item::of(s), false, shared.numpy_data, tick)
             }
             _ => self.build_list(s, containers::list_build(s), shared, What::ListObject, tick),
         }
@@ -89,7 +89,9 @@ impl Builder<'_> {
         let (p, w) = (self.p, self.w());
         let steps = containers::tuple_steps(Source::of(s.values), s.n);
         let bytes = |c: u64| containers::tuple_bytes(p, c);
-        let mut slots = Slots::new(&steps, 5 * w, None, &bytes, What::TupleObject);
+        // Items start after the GC head and tp_basicsize (with 3.14's ob_hash).
+        let items_at = (p.gc_head() + p.tuple_basic()) as usize;
+        let mut slots = Slots::new(&steps, items_at, None, &bytes, What::TupleObject);
         // PyTuple_New(guess) comes first: the header is written once, realloc carries it along.
         if let Some(first) = steps.first().filter(|st| st.capacity > 0) {
             slots.apply_leading(self.heap)?;
@@ -100,6 +102,10 @@ impl Builder<'_> {
                     ob_type: W::from_u64(type_addr(&TUPLE_TYPE)),
                     ob_size: W::from_u64(first.capacity),
                 });
+                if items_at > 5 * w {
+                    // ob_hash: -1, not computed yet.
+                    self.put_word(b.addr + 5 * w, u64::MAX);
+                }
             }
         }
         self.elements(s, shared, &mut slots, tick)?;
@@ -117,13 +123,15 @@ impl Builder<'_> {
         })
     }
 
-    /// An array.array (appended one by one), an ndarray (one exact buffer) or, for
-    /// `comparison`, a bare malloc'd buffer of int64/float64 values.
+    /// An array.array (appended one by one), an ndarray (one exact buffer, or `cached_data`,
+    /// NumPy 1.21's reused one) or, for `comparison`, a bare malloc'd buffer of int64/float64
+    /// values.
     pub fn build_packed(
         &mut self,
         s: &Scenario,
         item: Item,
         comparison: bool,
+        cached_data: Option<Blk>,
         tick: &mut dyn FnMut(u64) -> Result<()>,
     ) -> Result<Built> {
         let p = self.p;
@@ -190,19 +198,35 @@ impl Builder<'_> {
                 })
             }
             _ => {
-                let obj =
-                    self.heap
-                        .malloc(Domain::Object, p.ndarray_basic(), What::NdarrayObject)?;
-                let data = self
-                    .heap
-                    .malloc(Domain::Raw, (n * isz).max(1), What::NdarrayData)?;
-                put_obj!(self.word, obj.addr, |W| NdArray::<W> {
-                    ob_refcnt: W::from_u64(1),
-                    ob_type: W::from_u64(type_addr(&NDARRAY_TYPE)),
-                    data: W::from_u64(data.addr as u64),
-                    nd: 1,
-                    ..Default::default()
-                });
+                let obj = self.heap.malloc(
+                    Domain::Object,
+                    p.ndarray_basic(s.numpy),
+                    What::NdarrayObject,
+                )?;
+                let data = match cached_data {
+                    Some(b) => b,
+                    None => self
+                        .heap
+                        .malloc(Domain::Raw, (n * isz).max(1), What::NdarrayData)?,
+                };
+                let (ob_refcnt, ob_type, data_ptr) =
+                    (1, type_addr(&NDARRAY_TYPE), data.addr as u64);
+                match s.numpy {
+                    Numpy::V2 => put_obj!(self.word, obj.addr, |W| NdArray::<W> {
+                        ob_refcnt: W::from_u64(ob_refcnt),
+                        ob_type: W::from_u64(ob_type),
+                        data: W::from_u64(data_ptr),
+                        nd: 1,
+                        ..Default::default()
+                    }),
+                    Numpy::V121 => put_obj!(self.word, obj.addr, |W| NdArray121::<W> {
+                        ob_refcnt: W::from_u64(ob_refcnt),
+                        ob_type: W::from_u64(ob_type),
+                        data: W::from_u64(data_ptr),
+                        nd: 1,
+                        ..Default::default()
+                    }),
+                }
                 self.fill(data.addr, item, 0, n, &src, tick)?;
                 Ok(Built::Packed {
                     obj: Some(obj),

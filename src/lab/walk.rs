@@ -23,7 +23,7 @@ impl Builder<'_> {
                 ..
             } => {
                 let base = if tuple {
-                    obj.map(|o| o.addr + 5 * self.word)
+                    obj.map(|o| o.addr + (self.p.gc_head() + self.p.tuple_basic()) as usize)
                 } else {
                     items.map(|i| i.addr)
                 };

@@ -113,8 +113,11 @@ pub fn check_snippet(s: &Scenario, l: &Layout) -> String {
         out.push('\n');
     }
     out.push_str("    return x\n\n\n");
-    out.push_str("build(0)  # warm up, so the interpreter's own first-call state is not counted\n");
-    out.push_str("gc.collect()  # also empties the free lists, so every object below is fresh\n");
+    out.push_str(&format!(
+        "build({})  # warm up: first-call interpreter state and NumPy's buffer caches are not x's cost\n",
+        s.n
+    ));
+    out.push_str("gc.collect()  # frees the warm-up's x, and empties the free lists, so every object below is fresh\n");
     out.push_str("tracemalloc.start()\n");
     out.push_str(&format!("x = build({})\n", s.n));
     out.push_str("gc.collect()\n");
@@ -133,6 +136,12 @@ pub fn check_snippet(s: &Scenario, l: &Layout) -> String {
         "print('tracemalloc (building) ', traced, '  expected {} (within 256 B + 0.01%)')\n",
         l.totals.requested
     ));
+    if matches!(s.container, Container::Ndarray(_)) {
+        out.push_str(&format!(
+            "print('numpy                  ', np.__version__, '  model: {}')\n",
+            s.numpy.versions()
+        ));
+    }
     out.push_str(&format!(
         "# Model: {} on {}; the allocator really holds {} bytes for it.\n",
         group_digits(s.n),

@@ -41,6 +41,12 @@ pub enum ListBuild {
 
 pub fn list_build(s: &Scenario) -> ListBuild {
     match s.container {
+        // `list((i % k for i in range(n)))`: 3.15 compiles it as a comprehension would be.
+        Container::ListRange
+            if matches!(s.values, Values::IntMod { .. }) && s.profile.inlines_list_genexpr() =>
+        {
+            ListBuild::Append
+        }
         Container::ListRange => ListBuild::FromIter(Source::of(s.values)),
         Container::ListRepeat => ListBuild::Repeat,
         _ => ListBuild::Append,
@@ -109,8 +115,8 @@ pub fn list_steps(p: Profile, how: ListBuild, n: u64) -> Vec<Step> {
                 }
             }
             let size = fill(&mut push, &mut cap);
-            // "Cut back result list if initial guess was too large."
-            if size < cap {
+            // "Cut back result list if initial guess was too large." (until 3.14)
+            if size < cap && p.list_extend_cuts_back() {
                 if let Some(c) = rules::list_resize(minor, cap, size, size) {
                     push(size, c, &mut cap);
                 }

@@ -4,7 +4,7 @@ use super::alloc::{Block, Domain};
 use super::containers::{self, Buffer, ListBuild, Source};
 use super::objects::{self, Elements, Group, Shape, Shared, SharedKind};
 use super::profile::Profile;
-use super::scenario::{Const, Container, Scenario, Values};
+use super::scenario::{Const, Container, Numpy, Scenario, Values};
 use super::tree::{rounding, Bytes, Kind, Node, Text};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +73,9 @@ pub fn layout(s: &Scenario) -> Layout {
         tree,
     }
 }
+
+/// NumPy 1.21's data-buffer cache holds buffers of fewer bytes than this (NBUCKETS).
+pub const NUMPY_121_CACHE_BYTES: u64 = 1024;
 
 const PYMALLOC_NOTE: &str = "pymalloc hands out blocks in 16-byte size classes (for requests \
      up to 512 bytes), so the request is rounded up to the next class.";
@@ -190,18 +193,26 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
                     p.ptr(),
                     "The number of items: len(x). A tuple never grows.",
                 ),
-                Node::leaf(
-                    "item pointers (inline)",
-                    Kind::Slots,
-                    n,
-                    Bytes::same(n * p.ptr()),
-                    format!(
-                        "A tuple stores its {}-byte item pointers inside the object itself, \
-                         exactly n of them: no separate array, no room to grow.",
-                        p.ptr()
-                    ),
-                ),
             ];
+            if p.tuple_basic() > p.var_head() {
+                fields.push(field(
+                    "ob_hash",
+                    p.ptr(),
+                    "The tuple's hash, cached the first time hash() is asked for it (-1 until then): \
+                     a field CPython 3.14 added to every tuple.",
+                ));
+            }
+            fields.extend([Node::leaf(
+                "item pointers (inline)",
+                Kind::Slots,
+                n,
+                Bytes::same(n * p.ptr()),
+                format!(
+                    "A tuple stores its {}-byte item pointers inside the object itself, \
+                         exactly n of them: no separate array, no room to grow.",
+                    p.ptr()
+                ),
+            )]);
             fields.push(rounding(block, 1, PYMALLOC_NOTE));
             let explain = match Source::of(s.values) {
                 Source::Sized | Source::Hinted => Text::Borrowed("tuple() knew the length in advance and allocated the object with exactly n item slots."),
@@ -283,8 +294,13 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
         }
         Container::Ndarray(dt) => {
             let nbytes = n * dt.itemsize();
-            let obj_block = alloc.malloc(Domain::Object, p.ndarray_basic());
+            let obj_block = alloc.malloc(Domain::Object, p.ndarray_basic(s.numpy));
             let data_block = alloc.malloc(Domain::Raw, nbytes.max(1));
+            // NumPy 1.21 and older reuse freed data buffers under 1024 bytes from their own
+            // cache (npy_alloc_cache in numpy/core/src/multiarray/alloc.c, NBUCKETS = 1024),
+            // and a reused one is never reported to tracemalloc. NumPy 1.22 (NEP 49) reports
+            // every buffer, cached or not.
+            let cached = s.numpy == Numpy::V121 && nbytes < NUMPY_121_CACHE_BYTES;
             let w = p.ptr();
             let int_field = |name: &'static str, padded: &'static str, explain: &'static str| {
                 field(if w == 8 { padded } else { name }, w, explain)
@@ -306,8 +322,12 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
                     int_field("flags", "flags (+4 padding)", "Owns-data, contiguity and writeability flags."),
                     field("weakreflist", w, "The head of the list of weak references."),
                     field("_buffer_info", w, "Cached buffer-protocol format information."),
-                    field("mem_handler", w, "The memory handler that allocated the data (NumPy >= 1.22)."),
-                ],
+                ]
+                .into_iter()
+                .chain((s.numpy == Numpy::V2).then(|| {
+                    field("mem_handler", w, "The memory handler that allocated the data (NumPy >= 1.22).")
+                }))
+                .collect(),
             );
             let meta = Node::leaf(
                 "shape + strides",
@@ -317,11 +337,22 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
                 "One word of shape and one of strides, counted by sys.getsizeof; NumPy takes them from its \
                  cache of small dimension blocks, so no new allocation shows up in tracemalloc.",
             );
+            let from_cache = |b: Bytes| {
+                if cached {
+                    Bytes {
+                        getsizeof: b.getsizeof,
+                        requested: 0,
+                        allocated: 0,
+                    }
+                } else {
+                    b
+                }
+            };
             let mut data = vec![Node::leaf(
                 "values",
                 Kind::Payload,
                 n,
-                Bytes::same(nbytes),
+                from_cache(Bytes::same(nbytes)),
                 format!(
                     "{n} values of {} bytes, stored directly: no pointer, no object header. This is all \
                      NumPy needs per element.",
@@ -333,21 +364,30 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
                     "placeholder byte",
                     Kind::Padding,
                     1,
-                    Bytes {
+                    from_cache(Bytes {
                         getsizeof: 0,
                         requested: 1,
                         allocated: 1,
-                    },
+                    }),
                     "An empty array still allocates 1 byte, so its data pointer is never NULL.",
                 ));
             }
-            data.push(rounding(data_block, 1, PYMALLOC_NOTE));
+            if !cached {
+                data.push(rounding(data_block, 1, PYMALLOC_NOTE));
+            }
             let buffer = Node::parent(
                 "data buffer",
                 Kind::Buffer,
                 1,
-                "NumPy allocates the data with the C library's malloc (not pymalloc), exactly n * itemsize \
-                 bytes: an ndarray never over-allocates.",
+                if cached {
+                    "NumPy 1.21 and older keep freed data buffers under 1024 bytes in a cache of their \
+                     own and hand one back for the next array of the same byte size, without telling \
+                     tracemalloc: this buffer counts as reused (as it is once any array of that size has \
+                     been freed), so neither tracemalloc nor the allocator sees new bytes for it."
+                } else {
+                    "NumPy allocates the data with the C library's malloc (not pymalloc), exactly n * itemsize \
+                     bytes: an ndarray never over-allocates."
+                },
                 data,
             );
             (vec![object, meta, buffer], n)
@@ -364,9 +404,15 @@ fn pointer_array(p: Profile, how: ListBuild, buf: &Buffer, n: u64) -> Option<Nod
              amortised O(1). This list was reallocated {} times on the way to {n} items.",
             buf.reallocs
         )),
-        ListBuild::FromIter(Source::Unsized) => Text::Owned(format!(
+        ListBuild::FromIter(Source::Unsized) if p.list_extend_cuts_back() => Text::Owned(format!(
             "list() of an iterator without a length starts from a guess of 8 slots, then grows like \
              append ({} reallocs); it trims only if more than half is unused.",
+            buf.reallocs
+        )),
+        ListBuild::FromIter(Source::Unsized) => Text::Owned(format!(
+            "list() of an iterator without a length starts from a guess of 8 slots, then grows like \
+             append ({} reallocs). This CPython no longer trims the guess afterwards, so even a short \
+             list keeps all 8 slots.",
             buf.reallocs
         )),
         ListBuild::FromIter(_) if p.minor() >= 10 => "list() was told the length, so it allocated \
@@ -604,6 +650,13 @@ fn root_explain(s: &Scenario) -> String {
             "Everything building x allocated on {}: the container and the element objects it points to.",
             s.profile.describe()
         )
+    } else if matches!(s.container, Container::Ndarray(_)) {
+        format!(
+            "Everything building x allocated on {} with {}: one header and one packed buffer of \
+             values.",
+            s.profile.describe(),
+            s.numpy.versions()
+        )
     } else {
         format!(
             "Everything building x allocated on {}: one header and one packed buffer of values.",
@@ -631,7 +684,7 @@ mod tests {
     use crate::model::scenario::{Dtype, Typecode};
 
     #[test]
-    fn node_texts_are_ascii_and_sum_to_parents() {
+    fn node_bytes_sum_to_parents() {
         let containers = [
             Container::ListAppend,
             Container::ListRange,
@@ -652,6 +705,7 @@ mod tests {
                             values: v,
                             n,
                             profile: p,
+                            numpy: Default::default(),
                         });
                         l.tree.walk(&mut |node, _| {
                             if !node.children.is_empty() {

@@ -3,7 +3,7 @@
 //! the value range where the answer can change, never by visiting n values.
 
 use super::profile::Profile;
-use super::rules::{digits, is_small_int, SMALL_INT_MAX, SMALL_INT_MIN};
+use super::rules::{digits, SMALL_INT_MIN};
 use super::scenario::{Const, Scenario, Values};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -122,7 +122,7 @@ const COMPACT_MAX: i128 = B30 - 1;
 /// What range(start, start + n) yields at value v.
 fn range_value(p: Profile, start: i128, long_path: bool, v: i128) -> Made {
     if !long_path {
-        return if is_small_int(v) {
+        return if p.is_small_int(v) {
             Made::Cached
         } else {
             Made::Fresh(from_long(p, v))
@@ -135,7 +135,7 @@ fn range_value(p: Profile, start: i128, long_path: bool, v: i128) -> Made {
     let prev = v - 1;
     if prev.abs() <= COMPACT_MAX {
         // long_add on two compact ints: _PyLong_FromSTwoDigits, sized exactly.
-        if is_small_int(v) {
+        if p.is_small_int(v) {
             Made::Cached
         } else if v.abs() <= COMPACT_MAX {
             Made::Fresh(from_long(p, v))
@@ -160,7 +160,7 @@ pub fn range_is_fast(p: Profile, start: i128, n: u64) -> bool {
 }
 
 fn small_ints_shared(p: Profile, lo: i128, hi: i128) -> Option<Shared> {
-    let (a, b) = (lo.max(SMALL_INT_MIN), hi.min(SMALL_INT_MAX));
+    let (a, b) = (lo.max(SMALL_INT_MIN), hi.min(p.small_int_max()));
     if a > b {
         return None;
     }
@@ -188,7 +188,7 @@ fn int_range_pieces(p: Profile, start: i128, n: u64) -> Vec<(i128, i128, Made)> 
     let mut cuts: Vec<i128> = vec![start + 1];
     for edge in [
         SMALL_INT_MIN,
-        SMALL_INT_MAX + 1,
+        p.small_int_max() + 1,
         -B60 + 1,
         -B30 + 1,
         B30,
@@ -254,12 +254,12 @@ fn int_mod(p: Profile, k: u64, n: u64) -> Elements {
         out.shared.push(s);
     }
     // Every occurrence of a value past the cache is a new object, even if the value repeats.
-    let first_fresh = (SMALL_INT_MAX + 1) as u64;
+    let first_fresh = (p.small_int_max() + 1) as u64;
     let per_cycle = k.saturating_sub(first_fresh);
     let fresh = (n / k) * per_cycle + (n % k).saturating_sub(first_fresh);
     out.add(Group {
         count: fresh,
-        ..from_long(p, SMALL_INT_MAX + 1)
+        ..from_long(p, p.small_int_max() + 1)
     });
     out
 }
@@ -355,7 +355,7 @@ impl ElementSource {
                 },
             }),
             Values::IntMod { k } => {
-                let cached = (SMALL_INT_MAX + 1) as u64;
+                let cached = (p.small_int_max() + 1) as u64;
                 if k <= cached {
                     out.push(Run {
                         from: 0,
@@ -363,7 +363,7 @@ impl ElementSource {
                         make: Make::Shared,
                     });
                 } else {
-                    let g = from_long(p, SMALL_INT_MAX + 1);
+                    let g = from_long(p, p.small_int_max() + 1);
                     let fresh = Make::Fresh {
                         shape: g.shape,
                         requested: g.requested,
@@ -458,6 +458,7 @@ mod tests {
             values: Values::IntRange { start },
             n,
             profile: p,
+            numpy: Default::default(),
         })
     }
 
@@ -474,7 +475,7 @@ mod tests {
 
     #[test]
     fn wasm32_long_range_over_allocates_a_digit() {
-        let e = ints(Profile::Wasm32, 1 << 60, 1000);
+        let e = ints(Profile::Wasm313, 1 << 60, 1000);
         assert_eq!(e.shared.len(), 1);
         assert_eq!(e.groups[0].count, 999);
         assert_eq!(e.groups[0].requested, 12 + 16);
@@ -488,6 +489,7 @@ mod tests {
             values: Values::IntMod { k: 1000 },
             n: 2500,
             profile: Profile::Py312,
+            numpy: Default::default(),
         };
         let e = elements(&s);
         assert_eq!(e.shared[0].distinct, 257);

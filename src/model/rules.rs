@@ -61,9 +61,9 @@ pub const LIST_DEFAULT_HINT: u64 = 8;
 /// ... and tuple() guesses 10.
 pub const TUPLE_DEFAULT_HINT: u64 = 10;
 
-/// The small-int cache: CPython pre-creates these ints and shares them.
+/// The small-int cache starts at -5 (`_PY_NSMALLNEGINTS`); where it ends depends on the
+/// version (`Profile::small_int_max`).
 pub const SMALL_INT_MIN: i128 = -5;
-pub const SMALL_INT_MAX: i128 = 256;
 
 /// Bits per int digit (PYLONG_BITS_IN_DIGIT) on every profile we model, wasm32 included.
 pub const DIGIT_BITS: u32 = 30;
@@ -72,10 +72,6 @@ pub const DIGIT_BITS: u32 = 30;
 pub fn digits(v: i128) -> u64 {
     let bits = 128 - v.unsigned_abs().leading_zeros();
     bits.div_ceil(DIGIT_BITS) as u64
-}
-
-pub fn is_small_int(v: i128) -> bool {
-    (SMALL_INT_MIN..=SMALL_INT_MAX).contains(&v)
 }
 
 #[cfg(test)]

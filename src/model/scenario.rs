@@ -231,12 +231,49 @@ impl Values {
     }
 }
 
+/// Which NumPy's ndarray layout and allocator an ndarray scenario follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Numpy {
+    /// NumPy 1.22 and later, 2.x included: their layouts agree (recorded with 1.24.4 to 2.5.5).
+    #[default]
+    V2,
+    /// NumPy 1.21 and older: no `mem_handler` field (a 104-byte array header, not 112), and data
+    /// buffers under 1024 bytes reused from NumPy's own cache without telling tracemalloc.
+    V121,
+}
+
+pub const NUMPY_NAMES: &str =
+    "\"2\" (NumPy 1.22 and later, 2.x included), \"1.21\" (1.21 and older)";
+
+impl Numpy {
+    pub fn name(self) -> &'static str {
+        match self {
+            Numpy::V2 => "2",
+            Numpy::V121 => "1.21",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Numpy> {
+        [Numpy::V2, Numpy::V121].into_iter().find(|v| v.name() == s)
+    }
+
+    /// The NumPy releases the figures hold for.
+    pub fn versions(self) -> &'static str {
+        match self {
+            Numpy::V2 => "NumPy 1.22 and later, 2.x included",
+            Numpy::V121 => "NumPy 1.21 and older",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Scenario {
     pub container: Container,
     pub values: Values,
     pub n: u64,
     pub profile: Profile,
+    /// The NumPy an ndarray follows (ignored by the other containers).
+    pub numpy: Numpy,
 }
 
 impl Scenario {
@@ -247,6 +284,7 @@ impl Scenario {
             values: Values::IntRange { start: 0 },
             n: 1_000_000,
             profile: Profile::Py312,
+            numpy: Numpy::V2,
         }
     }
 

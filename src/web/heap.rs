@@ -122,7 +122,13 @@ fn region(kind: u8) -> (&'static str, Part) {
 }
 
 /// The layout of each `What` kind of block, indexed by its code (0 and unknown codes: none).
-fn layouts(word: usize, gc_objects: bool, length: usize) -> Vec<BlockLayout> {
+fn layouts(profile: Profile, length: usize) -> Vec<BlockLayout> {
+    let (word, gc_objects) = (profile.ptr() as usize, profile.array_is_gc());
+    let tuple = if profile.tuple_basic() > profile.var_head() {
+        ObjectKind::Tuple314
+    } else {
+        ObjectKind::Tuple
+    };
     let table = |kind: ObjectKind, gc: bool, part: &dyn Fn(u64) -> Part| {
         object_fields(word, kind, gc)
             .into_iter()
@@ -163,7 +169,7 @@ fn layouts(word: usize, gc_objects: bool, length: usize) -> Vec<BlockLayout> {
                 Part::Slot,
             ),
             Some(What::TupleObject | What::EmptyTuple) => (
-                table(ObjectKind::Tuple, true, &container),
+                table(tuple, true, &container),
                 Items::Pointers {
                     name: "item",
                     used: usize::MAX,
@@ -213,7 +219,7 @@ fn layouts(word: usize, gc_objects: bool, length: usize) -> Vec<BlockLayout> {
 /// The chart's input for a lab run of `profile` whose container holds `length` items.
 pub fn heap_input(h: &HeapRuns, profile: Profile, length: usize) -> HeapInput {
     let word = profile.ptr() as usize;
-    let layouts = layouts(word, profile.array_is_gc(), length);
+    let layouts = layouts(profile, length);
     let n = [
         h.run_start.len(),
         h.run_size.len(),

@@ -2,7 +2,6 @@
 //! plain camelCase objects, numbers in bytes (see the README's "The result").
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
@@ -88,10 +87,15 @@ impl Serialize for JsText<'_> {
         match self.0 {
             Text::Borrowed(t) => STATIC_TEXTS.with(|cache| {
                 let mut cache = cache.borrow_mut();
-                let js = cache
-                    .entry((t.as_ptr() as usize, t.len()))
-                    .or_insert_with(|| JsValue::from_str(t));
-                serde_wasm_bindgen::preserve::serialize(js, s)
+                let key = (t.as_ptr() as usize, t.len());
+                let at = match cache.binary_search_by_key(&key, |e| e.0) {
+                    Ok(at) => at,
+                    Err(at) => {
+                        cache.insert(at, (key, JsValue::from_str(t)));
+                        at
+                    }
+                };
+                serde_wasm_bindgen::preserve::serialize(&cache[at].1, s)
             }),
             Text::Owned(t) => s.serialize_str(t),
         }
@@ -99,8 +103,8 @@ impl Serialize for JsText<'_> {
 }
 
 thread_local! {
-    /// JS strings of the model's fixed texts, by address and length.
-    static STATIC_TEXTS: RefCell<BTreeMap<(usize, usize), JsValue>> = const { RefCell::new(BTreeMap::new()) };
+    /// JS strings of the model's fixed texts, sorted by address and length.
+    static STATIC_TEXTS: RefCell<Vec<((usize, usize), JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
 struct Children<'a>(&'a [Node]);

@@ -12,8 +12,8 @@ use crate::error::{Error, Result};
 use crate::model::num::{float_text, quote};
 use crate::model::profile::{Profile, PROFILE_NAMES};
 use crate::model::scenario::{
-    Const, Container, Dtype, Typecode, Values, CONTAINER_NAMES, DTYPE_NAMES, MAX_K, MAX_N,
-    TYPECODES, VALUE_KINDS,
+    Const, Container, Dtype, Numpy, Typecode, Values, CONTAINER_NAMES, DTYPE_NAMES, MAX_K, MAX_N,
+    NUMPY_NAMES, TYPECODES, VALUE_KINDS,
 };
 use crate::model::Scenario;
 
@@ -22,7 +22,15 @@ const I64_MIN: i128 = i64::MIN as i128;
 const I64_MAX: i128 = i64::MAX as i128;
 
 /// The fields a scenario has.
-pub const SCENARIO_FIELDS: [&str; 6] = ["container", "typecode", "dtype", "values", "n", "profile"];
+pub const SCENARIO_FIELDS: [&str; 7] = [
+    "container",
+    "typecode",
+    "dtype",
+    "numpy",
+    "values",
+    "n",
+    "profile",
+];
 
 /// A scenario as JS passes it to `layout()`, `runLab()` and `Explorer.setScenario()`: the
 /// shape of the README's scenario table. A field that is absent, `null` or `undefined` reads
@@ -37,6 +45,8 @@ pub struct ScenarioInput {
     pub values: Loose,
     pub n: Loose,
     pub profile: Loose,
+    /// ndarray only: "2" (the default: NumPy 1.22 and later) or "1.21".
+    pub numpy: Loose,
     /// Fields a scenario does not have, to be named in the error.
     #[serde(flatten)]
     pub unknown: BTreeMap<String, Loose>,
@@ -57,7 +67,7 @@ impl ScenarioInput {
 pub fn unknown_field_error(key: &str) -> Error {
     Error::invalid(
         field_name(key),
-        "unknown field; allowed fields: container, typecode, dtype, values, n, profile",
+        "unknown field; allowed fields: container, typecode, dtype, numpy, values, n, profile",
     )
 }
 
@@ -134,16 +144,66 @@ impl TryFrom<ScenarioInput> for Scenario {
                 ),
             ));
         }
+        let numpy = parse_numpy(&input.numpy, container, container_s, profile)?;
         let values = parse_values(Some(&input.values))?;
         let s = Scenario {
             container,
             values,
             n,
             profile,
+            numpy,
         };
         s.check_values_fit()?;
         Ok(s)
     }
+}
+
+/// `numpy`: which NumPy an ndarray follows. Only for ndarray, and "1.21" only where NumPy 1.21
+/// installs (CPython 3.7 to 3.10).
+fn parse_numpy(
+    v: &Loose,
+    container: Container,
+    container_s: &str,
+    profile: Profile,
+) -> Result<Numpy> {
+    let numpy = match v {
+        Loose::Null => return Ok(Numpy::V2),
+        Loose::Str(s) => Numpy::parse(s).ok_or_else(|| {
+            Error::invalid(
+                "numpy",
+                format!("unknown NumPy {}; allowed: {NUMPY_NAMES}", quoted(s)),
+            )
+        })?,
+        other => {
+            return Err(Error::invalid(
+                "numpy",
+                format!(
+                    "must be a string, one of: {NUMPY_NAMES} (got {})",
+                    other.preview()
+                ),
+            ))
+        }
+    };
+    if !matches!(container, Container::Ndarray(_)) {
+        return Err(Error::invalid(
+            "numpy",
+            format!(
+                "applies only to container \"ndarray\" (this container is {})",
+                quoted(container_s)
+            ),
+        ));
+    }
+    if numpy == Numpy::V121 && !profile.has_numpy_121() {
+        return Err(Error::invalid(
+            "numpy",
+            format!(
+                "NumPy 1.21 installs only on CPython 3.7 to 3.10, not on {}; choose numpy \"2\", \
+                 or profile cpython-3.8, cpython-3.9 or cpython-3.10",
+                profile.name()
+            ),
+        ));
+    }
+    Ok(numpy)
 }
 
 fn field_name(key: &str) -> String {
