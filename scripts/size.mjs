@@ -1,12 +1,14 @@
 // Transfer sizes of everything a visitor can download from the hosted site (dist/: the pages,
 // the bundled JS, CSS, the wasm; source maps excluded, as only developer tools fetch them):
-// raw, gzip -9 and brotli, and the total. With --check, fails past the 160 KiB gzip budget.
+// raw, gzip -9 and brotli, and the total. With --check, fails past the gzip budget (BUDGET_GZIP).
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { distDir } from "./dist.mjs";
 
-export const BUDGET_GZIP = 160 * 1024;
+// 160 KiB for the site on serde-wasm-bindgen and plotters-canvas (issue 9); + 3 KiB measured for
+// CPython 3.14 and 3.15, Pyodide 314, NumPy 1.21 and their controls (issue 10: 166,886 B built).
+export const BUDGET_GZIP = 163 * 1024;
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -44,7 +46,7 @@ if (process.argv[1]?.endsWith("size.mjs")) {
     );
   }
   const total = rows.at(-1);
-  const verdict = `${total.gzip} bytes gzipped (${total.brotli} brotli), budget ${BUDGET_GZIP} (160 KiB gzip)`;
+  const verdict = `${total.gzip} bytes gzipped (${total.brotli} brotli), budget ${BUDGET_GZIP} (${BUDGET_GZIP / 1024} KiB gzip)`;
   if (process.argv.includes("--check") && total.gzip > BUDGET_GZIP) {
     console.error(`✗ the page is over its size budget: ${verdict}`);
     process.exit(1);

@@ -1,7 +1,7 @@
 // The page: reads the state from the URL (a bad parameter falls back to its default with a
 // note naming it), hands it to the embedded <boxed-vs-packed> as attributes, keeps the URL in
 // step with it (back and forward work), and fills the story's live numbers.
-import { DEFAULTS, readState, toParams } from "./widget/state.js";
+import { DEFAULTS, isWasm32, readState, toParams } from "./widget/state.js";
 import { ACC, formatBytes, formatCount } from "./widget/units.js";
 import { wasm, wasmModule } from "./wasm.js";
 import "./widget/element.js";
@@ -12,7 +12,10 @@ wasmModule();
 
 const widget = document.getElementById("explorer");
 const note = document.querySelector(".url-note");
-const PROFILE = { wasm32: "Pyodide (CPython 3.13 on wasm32)" };
+const PROFILE = {
+  "wasm32-3.13": "Pyodide 0.29 (CPython 3.13 on wasm32)",
+  "wasm32-3.14": "Pyodide 314 (CPython 3.14 on wasm32)",
+};
 
 const MODES = ["explore", "exercises"];
 let classroom = null;
@@ -125,7 +128,7 @@ async function story(state) {
   const slack = find(list.tree, "over-allocated");
   const ints = list.tree.children.filter((c) => c.kind === "objects");
   const oneDigit = ints.find((c) => c.label.endsWith("1 digit"));
-  const ptr = state.profile === "wasm32" ? 4 : 8;
+  const ptr = isWasm32(state.profile) ? 4 : 8;
   bind("n", formatCount(state.n));
   bind("profile", PROFILE[state.profile] ?? state.profile.replace("cpython-", "CPython "));
   bind("list-total", formatBytes(list.totals[acc], u));

@@ -40,7 +40,7 @@ test("one exercise: wrong answer, hint, right answer, reveal; progress survives 
   await card.getByLabel("unit").selectOption("MiB");
   await card.getByRole("button", { name: "Check" }).click();
   assert.match(await card.locator(".feedback").textContent(), /^Right: the model says 40,440,504 bytes/);
-  assert.equal(await page.locator(".ex-progress [role=status]").textContent(), "1 of 14 solved.");
+  assert.equal(await page.locator(".ex-progress [role=status]").textContent(), "1 of 15 solved.");
 
   const before = await widget(page)
     .locator(".flame canvas.main")
@@ -60,12 +60,12 @@ test("one exercise: wrong answer, hint, right answer, reveal; progress survives 
 
   await page.reload();
   await page.locator("#ex-list").waitFor();
-  assert.equal(await page.locator(".ex-progress [role=status]").textContent(), "1 of 14 solved.");
+  assert.equal(await page.locator(".ex-progress [role=status]").textContent(), "1 of 15 solved.");
   assert.equal(await page.locator("#ex-list").getAttribute("data-solved"), "true");
   assert.equal(await page.locator("#ex-list .hints li").count(), 1, "the hint taken stays shown");
   assert.equal(await page.locator("#ex-list .answer").isVisible(), true, "the reveal stays");
   await page.getByRole("button", { name: "Reset progress" }).click();
-  assert.equal(await page.locator(".ex-progress [role=status]").textContent(), "0 of 14 solved.");
+  assert.equal(await page.locator(".ex-progress [role=status]").textContent(), "0 of 15 solved.");
   assert.equal(await page.locator("#ex-list .hints li").count(), 0);
   assert.deepEqual(page.problems, []);
   await page.close();

@@ -218,7 +218,7 @@ test("attribute values carrying HTML or script are shown as text, never run", as
   assert.ok(found.note.includes("<img src=x"), "the payload is shown as text");
   assert.deepEqual(
     [found.state.n, found.state.container, found.state.profile, found.state.units],
-    [1000000, "list_append", "cpython-3.12", "si"],
+    [1000000, "list_append", "cpython-3.14", "si"],
     "bad values fall back to the defaults",
   );
   assert.ok(

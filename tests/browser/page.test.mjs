@@ -149,12 +149,68 @@ test("bad URL parameters fall back to defaults with a note naming each one", asy
   await rendered(page);
   const note = await page.textContent(".url-note");
   assert.match(note, /n=lots ignored: n must be a whole number from 0 to 1000000000; using 1000000/);
-  assert.match(note, /profile=cpython-2\.7 ignored: allowed: cpython-3\.8, .*wasm32; using cpython-3\.12/);
+  assert.match(
+    note,
+    /profile=cpython-2\.7 ignored: allowed: cpython-3\.15, .*wasm32-3\.13; using cpython-3\.14/,
+  );
   assert.match(note, /units=<b> ignored/);
   assert.equal(await page.locator("header b").count(), 0, "nothing from the URL becomes HTML");
   const state = await page.evaluate(() => document.querySelector("boxed-vs-packed").state);
   assert.equal(state.container, "list_range", "the good parameter is kept");
   assert.equal(state.n, 1000000);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("every Python of the menu, 3.15 and 3.14 first; old wasm32 links keep their numbers; NumPy 1.21 only where it installs", async () => {
+  const page = await openPage(ctx, "/index.html?profile=wasm32&n=1000");
+  await rendered(page);
+  const options = await widget(page)
+    .locator("select[name=profile] option")
+    .evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(options.slice(0, 2), ["cpython-3.15", "cpython-3.14"]);
+  assert.ok(
+    options.includes("wasm32-3.13") && options.includes("wasm32-3.14") && options.includes("cpython-3.8"),
+  );
+  // profile=wasm32, from before there were two Pyodides, is Pyodide 0.29's CPython 3.13.
+  let w = await page.evaluate(() => {
+    const x = document.querySelector("boxed-vs-packed");
+    return { profile: x.state.profile, layoutProfile: x.layout.profile, total: x.layout.totals.requested };
+  });
+  assert.deepEqual([w.profile, w.layoutProfile], ["wasm32-3.13", "wasm32-3.13"]);
+  const direct = await page.evaluate(
+    () =>
+      document.querySelector("boxed-vs-packed").api.layout({
+        container: "list_append",
+        values: { kind: "int_range", start: 0 },
+        n: 1000,
+        profile: "wasm32-3.13",
+      }).totals.requested,
+  );
+  assert.equal(w.total, direct);
+  // An ndarray shows the NumPy control; 1.21 on CPython 3.14 moves the Python to 3.10, and says so.
+  await widget(page).locator("select[name=container]").selectOption("ndarray");
+  await widget(page).locator("select[name=profile]").selectOption("cpython-3.14");
+  await widget(page).locator("select[name=numpy]").selectOption("1.21");
+  await page.waitForFunction(() => document.querySelector("boxed-vs-packed").state.numpy === "1.21");
+  w = await page.evaluate(() => {
+    const x = document.querySelector("boxed-vs-packed");
+    return {
+      profile: x.state.profile,
+      getsizeof: x.layout.container.getsizeof,
+      note: x.shadowRoot.querySelector(".note").textContent,
+      headline: x.shadowRoot.querySelector(".headline").textContent,
+    };
+  });
+  assert.equal(w.profile, "cpython-3.10");
+  assert.match(w.note, /NumPy 1\.21 installs on CPython 3\.8 to 3\.10 only: Python set to CPython 3\.10/);
+  assert.match(w.headline, /NumPy 1\.21 and older/);
+  assert.equal(
+    w.getsizeof,
+    88 + 16 + 1000 * 8,
+    "NumPy 1.21's header: 88 bytes, shape and strides 16, data 8,000",
+  );
+  await page.waitForURL(/numpy=1\.21/);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -213,6 +213,29 @@ export const EXERCISES = [
     explain: () => "4 bytes more per int: sys.getsizeof still says 28, but the allocation is 32.",
   },
   {
+    id: "py315-small-ints",
+    level: "advanced",
+    title: "3.15's bigger small-int cache",
+    question:
+      "x = list(range(1000)): how many fewer bytes does tracemalloc see on CPython 3.15 than on 3.14?",
+    unit: "bytes",
+    tolerance: 0.02,
+    hints: [
+      "Both versions share the ints they pre-create instead of allocating them. Which ints are those?",
+      "3.14 pre-creates -5 … 256; 3.15 pre-creates -5 … 1024.",
+    ],
+    state: list({ n: 1000, container: "list_range", profile: "cpython-3.15" }),
+    answer: (api) =>
+      lay(api, list({ n: 1000, container: "list_range", profile: "cpython-3.14" })).totals.requested -
+      lay(api, list({ n: 1000, container: "list_range", profile: "cpython-3.15" })).totals.requested,
+    explain: (api) =>
+      `On 3.15 every int of range(1000) already exists, so building x allocates only the list: ${formatCount(
+        lay(api, list({ n: 1000, container: "list_range", profile: "cpython-3.15" })).totals.requested,
+      )} bytes, against ${formatCount(
+        lay(api, list({ n: 1000, container: "list_range", profile: "cpython-3.14" })).totals.requested,
+      )} on 3.14, where 743 of them are 32-byte objects of their own.`,
+  },
+  {
     id: "pymalloc",
     level: "advanced",
     title: "What pymalloc adds",
@@ -252,15 +275,15 @@ export const EXERCISES = [
     level: "advanced",
     title: "Python in the browser",
     question:
-      "Pyodide runs CPython 3.13 compiled to 32-bit WebAssembly. How much does tracemalloc see there for the append loop of exercise 1?",
+      "Pyodide 0.29 runs CPython 3.13 compiled to 32-bit WebAssembly. How much does tracemalloc see there for the append loop of exercise 1?",
     unit: "bytes",
     tolerance: 0.05,
     hints: [
       "Pointers are 4 bytes on wasm32.",
       "An int object there is a 12-byte header and a 4-byte digit: 16 bytes.",
     ],
-    state: list({ profile: "wasm32" }),
-    answer: (api) => lay(api, list({ profile: "wasm32" })).totals.requested,
+    state: list({ profile: "wasm32-3.13" }),
+    answer: (api) => lay(api, list({ profile: "wasm32-3.13" })).totals.requested,
     explain: () => "About 20 bytes per element: half of 64-bit Linux.",
   },
   {

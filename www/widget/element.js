@@ -8,7 +8,16 @@ import { heapPanel } from "../panels/heap.js";
 import { el, nextId } from "./kit.js";
 import { barsPanel, seriesPanel } from "../panels/plots.js";
 import { shareBar } from "./share.js";
-import { CHOICES, DEFAULTS, MAX_N, formatValues, parseValues, readState, scenarioOf } from "./state.js";
+import {
+  CHOICES,
+  DEFAULTS,
+  MAX_N,
+  NUMPY_121_PROFILES,
+  formatValues,
+  parseValues,
+  readState,
+  scenarioOf,
+} from "./state.js";
 import { ACC, ACC_LABEL, formatBytes, formatCount } from "./units.js";
 import { wasm } from "../wasm.js";
 import { styleSheet } from "./css.js";
@@ -91,9 +100,9 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   /** The current state, and a way to change parts of it (the page uses both). */
-  setState(partial) {
+  setState(partial, notes = []) {
     this.state = { ...this.state, ...partial };
-    this.notes = [];
+    this.notes = notes;
     if (this.explorer) this.update();
   }
 
@@ -179,6 +188,7 @@ export class BoxedVsPacked extends HTMLElement {
       select("container", "container", CHOICES.container),
       select("typecode", "array typecode", CHOICES.typecode),
       select("dtype", "ndarray dtype", CHOICES.dtype),
+      select("numpy", "NumPy", CHOICES.numpy),
       valueKind,
       valueField,
       select("profile", "Python", CHOICES.profile),
@@ -212,8 +222,11 @@ export class BoxedVsPacked extends HTMLElement {
       if (Number.isInteger(v) && v >= 0 && v <= MAX_N) this.setState({ n: v });
       else this.showNotes([`n must be a whole number from 0 to ${formatCount(MAX_N)}`], nExact);
     });
-    for (const name of ["container", "typecode", "dtype", "profile", "units"]) {
-      f[name].addEventListener("change", () => this.setState(this.adjust({ [name]: f[name].value })));
+    for (const name of ["container", "typecode", "dtype", "numpy", "profile", "units"]) {
+      f[name].addEventListener("change", () => {
+        const { change, notes } = this.adjust({ [name]: f[name].value });
+        this.setState(change, notes);
+      });
     }
     for (const r of f.accounting) r.addEventListener("change", () => this.setState({ accounting: r.value }));
     const values = () => {
@@ -231,13 +244,27 @@ export class BoxedVsPacked extends HTMLElement {
     valueNum.addEventListener("change", values);
   }
 
-  /** Keep combinations Python accepts: [v] * n repeats one value. */
+  /**
+   * Keep combinations Python accepts: [v] * n repeats one value; NumPy 1.21 installs on CPython
+   * 3.8 to 3.10 only.
+   */
   adjust(change) {
-    if (change.container === "list_repeat" && !this.state.values.startsWith("constant:")) {
-      this.notes.push("[value] * n repeats one value: values set to the constant 7");
-      return { ...change, values: "constant:7" };
+    const notes = [];
+    const next = { ...this.state, ...change };
+    if (change.container === "list_repeat" && !next.values.startsWith("constant:")) {
+      notes.push("[value] * n repeats one value: values set to the constant 7");
+      change = { ...change, values: "constant:7" };
     }
-    return change;
+    if (next.numpy === "1.21" && !NUMPY_121_PROFILES.includes(next.profile)) {
+      if (change.numpy) {
+        notes.push("NumPy 1.21 installs on CPython 3.8 to 3.10 only: Python set to CPython 3.10");
+        change = { ...change, profile: "cpython-3.10" };
+      } else {
+        notes.push(`NumPy 1.21 does not install on ${next.profile}: NumPy set to 1.22 and later`);
+        change = { ...change, numpy: "2" };
+      }
+    }
+    return { change, notes };
   }
 
   showNotes(notes, invalid = null) {
@@ -252,7 +279,8 @@ export class BoxedVsPacked extends HTMLElement {
     this.nSlider.value = Math.round(100 * Math.log10(Math.max(s.n, 1)));
     this.nSlider.setAttribute("aria-valuetext", formatCount(s.n));
     this.nExact.value = s.n;
-    for (const name of ["container", "typecode", "dtype", "profile", "units"]) f[name].value = s[name];
+    for (const name of ["container", "typecode", "dtype", "numpy", "profile", "units"])
+      f[name].value = s[name];
     for (const r of f.accounting) r.checked = r.value === s.accounting;
     const v = parseValues(s.values);
     f.valueKind.value = v.kind;
@@ -260,6 +288,7 @@ export class BoxedVsPacked extends HTMLElement {
     this.valueLabel.textContent = { int_mod: "k (values 0 … k-1)", constant: "the value" }[v.kind] ?? "start";
     f.typecode.closest(".field").hidden = s.container !== "array";
     f.dtype.closest(".field").hidden = s.container !== "ndarray";
+    f.numpy.closest(".field").hidden = s.container !== "ndarray";
     const shown = new Set(s.panels.split(","));
     const map = { flame: "flame", series: "series", bars: "bars", heap: "lab", code: "code" };
     for (const [k, p] of Object.entries(this.panels)) p.section.hidden = !shown.has(map[k]);
@@ -273,8 +302,7 @@ export class BoxedVsPacked extends HTMLElement {
     } catch (e) {
       // The message names the field: fall back to its default so the widget keeps working.
       const field = /^(\w+)/.exec(e.message)?.[1];
-      const key =
-        field === "values" || field === "typecode" || field === "dtype" || field === "n" ? field : null;
+      const key = ["values", "typecode", "dtype", "numpy", "n"].includes(field) ? field : null;
       this.notes.push(`${e.message}${key ? `; ${key} reset to ${DEFAULTS[key]}` : ""}`);
       if (key && this.state[key] !== DEFAULTS[key]) {
         this.state = { ...this.state, [key]: DEFAULTS[key] };
@@ -349,6 +377,9 @@ export class BoxedVsPacked extends HTMLElement {
       el("span", { text: ` by ${ACC_LABEL[s.accounting]}` }),
       s.n ? el("span", { text: `, ${(mine / s.n).toFixed(2)} B per element. ` }) : el("span", { text: ". " }),
       el("span", { text: `Boxed vs packed: ${ratio ? `${ratio.toFixed(1)}×` : "—"}.` }),
+      s.container === "ndarray"
+        ? el("span", { class: "numpy", text: ` For ${CHOICES.numpy.find(([k]) => k === s.numpy)[1]}.` })
+        : "",
     );
   }
 }

@@ -7,8 +7,9 @@ export const DEFAULTS = Object.freeze({
   container: "list_append",
   typecode: "q",
   dtype: "uint64",
+  numpy: "2",
   values: "int_range:0",
-  profile: "cpython-3.12",
+  profile: "cpython-3.14",
   accounting: "tracemalloc",
   units: "si",
   panels: "flame,series,bars,lab,code",
@@ -28,6 +29,10 @@ export const CHOICES = {
   dtype: "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 float32 float64"
     .split(" ")
     .map((d) => [d, d]),
+  numpy: [
+    ["2", "NumPy 1.22 and later (2.x)"],
+    ["1.21", "NumPy 1.21 and older"],
+  ],
   valueKind: [
     ["int_range", "ints start, start+1, …"],
     ["float_range", "floats start, start+1, …"],
@@ -35,13 +40,16 @@ export const CHOICES = {
     ["constant", "one value, n times"],
   ],
   profile: [
-    ["cpython-3.8", "CPython 3.8"],
-    ["cpython-3.9", "CPython 3.9"],
-    ["cpython-3.10", "CPython 3.10"],
-    ["cpython-3.11", "CPython 3.11"],
-    ["cpython-3.12", "CPython 3.12"],
+    ["cpython-3.15", "CPython 3.15"],
+    ["cpython-3.14", "CPython 3.14"],
     ["cpython-3.13", "CPython 3.13"],
-    ["wasm32", "Pyodide (wasm32)"],
+    ["cpython-3.12", "CPython 3.12"],
+    ["cpython-3.11", "CPython 3.11"],
+    ["cpython-3.10", "CPython 3.10"],
+    ["cpython-3.9", "CPython 3.9"],
+    ["cpython-3.8", "CPython 3.8"],
+    ["wasm32-3.14", "Pyodide 314 (CPython 3.14, wasm32)"],
+    ["wasm32-3.13", "Pyodide 0.29 (CPython 3.13, wasm32)"],
   ],
   accounting: [
     ["getsizeof", "sys.getsizeof"],
@@ -57,6 +65,15 @@ export const CHOICES = {
 };
 
 export const MAX_N = 1e9;
+
+/** Profile names from before there were two Pyodides, kept so old links keep their numbers. */
+const PROFILE_ALIASES = { wasm32: "wasm32-3.13" };
+
+/** NumPy 1.21 and older install on CPython 3.7 to 3.10 only (and not on wasm32). */
+export const NUMPY_121_PROFILES = ["cpython-3.8", "cpython-3.9", "cpython-3.10"];
+
+/** A profile's CPython on 32-bit WebAssembly? (pointers are 4 bytes there) */
+export const isWasm32 = (profile) => profile.startsWith("wasm32");
 const NAMES = Object.keys(DEFAULTS);
 
 const has = (list, v) => list.some(([k]) => k === v);
@@ -97,7 +114,8 @@ export function readState(get) {
   for (const name of NAMES) {
     const raw = get(name);
     if (raw === null || raw === undefined) continue;
-    const v = String(raw).trim();
+    let v = String(raw).trim();
+    if (name === "profile") v = PROFILE_ALIASES[v] ?? v;
     if (name === "n") {
       // Decimal digits (1000000, 1_000_000, 1,000,000) or 1e6; not hex, not "Infinity".
       const digits = v.replace(/[_,]/g, "");
@@ -138,7 +156,10 @@ export function scenarioOf(state) {
     profile: state.profile,
   };
   if (state.container === "array") s.typecode = state.typecode;
-  if (state.container === "ndarray") s.dtype = state.dtype;
+  if (state.container === "ndarray") {
+    s.dtype = state.dtype;
+    if (state.numpy !== DEFAULTS.numpy) s.numpy = state.numpy;
+  }
   return s;
 }
 
@@ -147,7 +168,7 @@ export function toParams(state) {
   const p = new URLSearchParams();
   for (const name of NAMES) {
     if (name === "typecode" && state.container !== "array") continue;
-    if (name === "dtype" && state.container !== "ndarray") continue;
+    if ((name === "dtype" || name === "numpy") && state.container !== "ndarray") continue;
     if (String(state[name]) !== String(DEFAULTS[name])) p.set(name, String(state[name]));
   }
   return p;
