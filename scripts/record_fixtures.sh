@@ -5,7 +5,9 @@
 #   - NumPy 1.21.6 on CPython 3.8 to 3.10 (venvs; ndarray scenarios only);
 #   - CPython 3.14 and 3.15 as Debian builds them, in a Debian sid root made with debootstrap
 #     (needs root), NumPy from manylinux wheels downloaded on the host;
-#   - CPython 3.13 and 3.14 on wasm32: npm pyodide 0.29 and 314, in headless Chromium.
+#   - CPython 3.13 and 3.14 on wasm32: npm pyodide 0.29 and 314, in headless Chromium;
+#   - with every 64-bit CPython above, what glibc really hands out for big buffers in fresh
+#     processes (scripts/measure_malloc.py, tests/fixtures/malloc/).
 # Usage: npm run record-fixtures [-- --quick]      (about 25 minutes; --quick skips n = 10**6)
 # Work files (venvs, the sid root, wheels) go to .cache/fixtures/ (SID_ROOT overrides the root).
 set -euo pipefail
@@ -30,6 +32,8 @@ for v in $(pyenv versions --bare | grep -E '^3\.(8|9|1[0-3])\.[0-9]+$'); do
   "$py" -c "import numpy" 2>/dev/null || "$py" -m pip install -q numpy || echo "  (no NumPy for $v: ndarray rows skipped)"
   np=$("$py" -c "import numpy; print(numpy.__version__)" 2>/dev/null || echo none)
   measure "$py" "tests/fixtures/cpython-$minor.json" "pyenv CPython $v, NumPy $np from PyPI"
+  "$py" scripts/measure_malloc.py --out "tests/fixtures/malloc/malloc-cpython-$minor.json" \
+    --recorded-with "pyenv CPython $v, NumPy $np from PyPI, $(ldd --version | head -1)"
 done
 
 # 2. NumPy 1.21.6, the last 1.21, on the Pythons it supports.
@@ -40,6 +44,8 @@ for v in $(pyenv versions --bare | grep -E '^3\.(8|9|10)\.[0-9]+$'); do
   "$venv/bin/python" -c "import numpy" 2>/dev/null || "$venv/bin/python" -m pip install -q --only-binary=:all: numpy==1.21.6
   measure "$venv/bin/python" "tests/fixtures/numpy-1.21-cpython-$minor.json" \
     "pyenv CPython $v in a venv with numpy==1.21.6 from PyPI" --only ndarray
+  "$venv/bin/python" scripts/measure_malloc.py --out "tests/fixtures/malloc/malloc-numpy-1.21-cpython-$minor.json" \
+    --recorded-with "pyenv CPython $v in a venv with numpy==1.21.6, $(ldd --version | head -1)"
 done
 
 # 3. Debian's own CPython 3.14 and 3.15, in a sid root.
@@ -50,7 +56,7 @@ if [ ! -x "$SID/usr/bin/python3.15" ]; then
   echo "▸ debootstrap sid into $SID from ${mirror:?no Debian mirror found in /etc/apt}"
   debootstrap --variant=minbase --include=python3.14,python3.15,python3-pip sid "$SID" "$mirror"
 fi
-cp scripts/measure_cpython.py "$SID/tmp/"
+cp scripts/measure_cpython.py scripts/measure_malloc.py "$SID/tmp/"
 for minor in 3.14 3.15; do
   tag="cp${minor/./}"
   wheels="$SID/tmp/wheels-$tag"
@@ -64,6 +70,9 @@ for minor in 3.14 3.15; do
   chroot "$SID" "python$minor" /tmp/measure_cpython.py --out "/tmp/cpython-$minor.json" "${QUICK[@]}" \
     --recorded-with "Debian sid python$minor $deb in a debootstrap root (chroot), NumPy $np from a manylinux_2_28 wheel"
   cp "$SID/tmp/cpython-$minor.json" tests/fixtures/
+  chroot "$SID" "python$minor" /tmp/measure_malloc.py --out "/tmp/malloc-cpython-$minor.json" \
+    --recorded-with "Debian sid python$minor $deb in a debootstrap root (chroot), NumPy $np, glibc $(chroot "$SID" dpkg-query -W -f '${Version}' libc6)"
+  cp "$SID/tmp/malloc-cpython-$minor.json" tests/fixtures/malloc/
 done
 
 # 4. CPython on wasm32 through Pyodide, offline in headless Chromium.

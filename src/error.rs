@@ -7,7 +7,9 @@ use std::fmt;
 pub enum Error {
     /// A scenario or option field has a bad value. `field` is a dotted path (`values.start`).
     Invalid { field: String, problem: String },
-    /// The lab's structure does not fit in what linear memory can grow to.
+    /// The lab's structure needs more than linear memory can ever hold (found before building).
+    TooBig { needed: u64, limit: u64 },
+    /// Linear memory stopped growing while the lab built its structure.
     OutOfMemory {
         needed: u64,
         reached: u64,
@@ -26,16 +28,22 @@ impl Error {
     }
 }
 
-/// Bytes as MiB with one decimal, in integer arithmetic (no float formatting in the wasm).
+/// Bytes as MiB with one decimal.
 fn mib(bytes: u64) -> String {
-    let tenths = (bytes.saturating_mul(10) + (1 << 19)) >> 20;
-    format!("{}.{}", tenths / 10, tenths % 10)
+    format!("{:.1}", bytes as f64 / (1u64 << 20) as f64)
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Invalid { field, problem } => write!(f, "{field}: {problem}"),
+            Error::TooBig { needed, limit } => write!(
+                f,
+                "n: this structure needs about {} MiB ({needed} bytes), more than the {} MiB that \
+                 WebAssembly's 32-bit linear memory can hold; choose a smaller n",
+                mib(*needed),
+                limit >> 20
+            ),
             Error::OutOfMemory {
                 needed,
                 reached,

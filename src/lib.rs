@@ -11,3 +11,4 @@ pub mod web;
 pub use web::explorer::Explorer;
 pub use web::lab::run_lab;
 pub use web::layout::{check_snippet, layout, python_code};
+pub use web::resolve_scenario;

@@ -267,3 +267,74 @@ fn code_exports() {
     assert!(snippet.contains("expected 8448728"));
     assert!(python_code(JsValue::UNDEFINED).is_err());
 }
+
+/// float16 past 65504 is inf in NumPy, which warns: the result says so (issue example).
+#[wasm_bindgen_test]
+fn float16_overflow_is_a_warning_in_the_result() {
+    let l = layout(js(r#"{"container":"ndarray","dtype":"float16","values":{"kind":"float_range","start":327295095},"n":195,"profile":"cpython-3.13"}"#)).unwrap();
+    let w = js_sys::Array::from(&get(&l, "warnings"));
+    assert_eq!(w.length(), 1);
+    let text = w.get(0).as_string().unwrap();
+    assert!(text.contains("float16 holds at most 65504"), "{text}");
+    assert!(text.contains("overflow encountered in cast"), "{text}");
+    let fine = layout(js(r#"{"container":"ndarray","dtype":"float16","values":{"kind":"float_range","start":0},"n":195,"profile":"cpython-3.13"}"#)).unwrap();
+    assert_eq!(js_sys::Array::from(&get(&fine, "warnings")).length(), 0);
+}
+
+/// The messages the hostile-input pass found imprecise.
+#[wasm_bindgen_test]
+fn exact_messages_for_edge_values() {
+    let with_values = |v: &str| {
+        js(&format!(
+            r#"{{"container":"list_repeat","values":{v},"n":5,"profile":"cpython-3.12"}}"#
+        ))
+    };
+    let msg = error_message(layout(js(
+        r#"{"container":"list_append","values":{"kind":"int_range","start":"-9223372036854775809"},"n":5,"profile":"cpython-3.12"}"#,
+    )));
+    assert!(
+        msg.contains("from -9223372036854775808") && msg.contains("(got -9223372036854775809)"),
+        "{msg}"
+    );
+    let msg = error_message(layout(with_values(r#"{"kind":"constant","value":1e308}"#)));
+    assert!(msg.contains(r#"add type: "float""#), "{msg}");
+    let f = layout(with_values(
+        r#"{"kind":"constant","value":1e308,"type":"float"}"#,
+    ))
+    .unwrap();
+    assert_eq!(num(&f, "elements.distinct"), 1.0);
+    // A marker object from the old JSON path is an object, not a number.
+    let msg = error_message(layout(with_values(
+        r#"{"kind":"constant","value":{"\u0001num":""}}"#,
+    )));
+    assert!(
+        msg.starts_with("values.value:") && msg.contains("(got an object)"),
+        "{msg}"
+    );
+}
+
+/// resolveScenario: the nearest valid scenario and what changed, for the widget.
+#[wasm_bindgen_test]
+fn resolve_scenario_repairs_combinations_and_names_changes() {
+    let r = boxed_vs_packed::resolve_scenario(js(
+        r#"{"container":"array","typecode":"b","values":{"kind":"int_range","start":0},"n":1000000,"profile":"cpython-3.14"}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        get(&r, "scenario.values.kind").as_string().as_deref(),
+        Some("int_mod")
+    );
+    assert_eq!(num(&r, "scenario.values.k"), 128.0);
+    let c = js_sys::Array::from(&get(&r, "changes")).get(0);
+    assert_eq!(get(&c, "from").as_string().as_deref(), Some("int_range:0"));
+    assert_eq!(get(&c, "to").as_string().as_deref(), Some("int_mod:128"));
+    // What it returns, layout() takes as is.
+    assert!(layout(get(&r, "scenario")).is_ok());
+    // A valid scenario comes back unchanged; a bad field still throws, naming it.
+    let ok = boxed_vs_packed::resolve_scenario(js(ARTICLE)).unwrap();
+    assert_eq!(js_sys::Array::from(&get(&ok, "changes")).length(), 0);
+    let msg = error_message(boxed_vs_packed::resolve_scenario(js(
+        &ARTICLE.replace("list_append", "dict")
+    )));
+    assert!(msg.starts_with("container: unknown container"), "{msg}");
+}

@@ -153,3 +153,29 @@ fn an_impossible_n_is_a_clear_error_not_an_abort() {
     let ok = JSON::parse(r#"{"container":"tuple","values":{"kind":"int_range","start":0},"n":10,"profile":"cpython-3.12"}"#).unwrap();
     assert!(run_lab(ok, JsValue::UNDEFINED).is_ok());
 }
+
+/// Past 2 GiB of linear memory (one allocation is at most 2 GiB there, memory grows to 4 GiB):
+/// 3 * 10**7 appended ints (about 2.3 GiB with the run's own bookkeeping), and 3 * 10**7 uint8
+/// beside their boxed comparison (about 2.5 GiB).
+#[wasm_bindgen_test]
+fn structures_that_fit_in_4_gib_run() {
+    for json in [
+        r#"{"container":"list_append","values":{"kind":"int_range","start":0},"n":30000000,"profile":"cpython-3.12"}"#,
+        r#"{"container":"ndarray","dtype":"uint8","values":{"kind":"int_mod","k":2},"n":30000000,"profile":"cpython-3.12"}"#,
+    ] {
+        let options = JSON::parse(r#"{"shuffle":false}"#).unwrap();
+        let r = run_lab(JSON::parse(json).unwrap(), options).unwrap_or_else(|e| {
+            let e: JsValue = e.into();
+            panic!(
+                "{json}: {:?}",
+                e.dyn_into::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+            )
+        });
+        assert_eq!(num(&r, "requested"), num(&r, "model.requested"), "{json}");
+        assert!(
+            num(&r, "pages.afterBuild") * 65536.0 > 2.0 * 1024.0 * 1024.0 * 1024.0,
+            "{json}"
+        );
+    }
+}

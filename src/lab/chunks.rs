@@ -44,6 +44,14 @@ impl ChunkHeap {
         ChunkHeap::with(8, 16, 32, Some(GLIBC_MMAP_THRESHOLD as usize))
     }
 
+    /// Start glibc's mmap threshold where the scenario's program has it (after `import numpy`,
+    /// say: see `model::layout::allocator`). No effect on dlmalloc, which never maps.
+    pub fn set_mmap_threshold(&mut self, bytes: u64) {
+        if self.mmap_threshold.is_some() {
+            self.mmap_threshold = Some(bytes.min(usize::MAX as u64) as usize);
+        }
+    }
+
     pub fn dlmalloc32() -> ChunkHeap {
         ChunkHeap::with(4, 8, 16, None)
     }

@@ -31,7 +31,8 @@ pub struct Options {
     pub mode: Mode,
     /// Also time a traversal after shuffling the slots (scattered pointer chasing).
     pub shuffle: bool,
-    /// Test-only: panic inside the run, to prove a crash is reported and the next run works.
+    /// Test builds only (the boundary reads it with feature test-hooks): panic inside the run,
+    /// to prove a crash is reported and the next run works.
     pub panic_for_test: bool,
 }
 
@@ -128,17 +129,35 @@ fn map_area_bytes(s: &Scenario) -> usize {
     }
 }
 
-/// Allocate `bytes`, touch every page, give it back: the pages stay resident for the run.
-fn commit(bytes: u64) -> Result<()> {
-    let mut v: Vec<u8> = Vec::new();
-    v.try_reserve_exact(bytes as usize)
-        .map_err(|_| heap::oom(bytes))?;
-    let p = v.as_mut_ptr();
-    for off in (0..bytes as usize).step_by(4096) {
-        // SAFETY: within the reserved capacity; volatile so the touch is not optimised away.
-        unsafe { p.add(off).write_volatile(0) };
+/// Touch `want` bytes of fresh memory (at least `need`), then give them back: the pages stay
+/// resident for the run, so its timings do not include first-touch page faults. In pieces of
+/// 64 MiB: one allocation in 32-bit WebAssembly is at most 2 GiB (isize::MAX), while linear
+/// memory grows to 4 GiB, and small pieces fill it to the last few MiB.
+fn commit(need: u64, want: u64) -> Result<()> {
+    const PIECE: u64 = 64 << 20;
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    pieces
+        .try_reserve(want.div_ceil(PIECE) as usize)
+        .map_err(|_| heap::oom(need))?;
+    let mut done = 0;
+    while done < want {
+        let size = (want - done).min(PIECE) as usize;
+        let mut v: Vec<u8> = Vec::new();
+        if v.try_reserve_exact(size).is_err() {
+            break;
+        }
+        let p = v.as_mut_ptr();
+        for off in (0..size).step_by(4096) {
+            // SAFETY: within the reserved capacity; volatile so the touch is not optimised away.
+            unsafe { p.add(off).write_volatile(0) };
+        }
+        pieces.push(v);
+        done += size as u64;
     }
-    drop(v);
+    drop(pieces);
+    if done < need {
+        return Err(heap::oom(need));
+    }
     Ok(())
 }
 
@@ -191,10 +210,11 @@ fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     let progress = clock.progress;
     let needed = estimate_bytes(s);
     let start_bytes = memory_bytes();
-    if cfg!(target_arch = "wasm32") && needed > MEMORY_LIMIT.saturating_sub(start_bytes) {
-        return Err(Error::OutOfMemory {
+    // Memory this instance grew before is free again inside it, so only what can never fit is
+    // refused up front; committing the memory below finds out the rest.
+    if cfg!(target_arch = "wasm32") && needed > MEMORY_LIMIT {
+        return Err(Error::TooBig {
             needed,
-            reached: start_bytes,
             limit: MEMORY_LIMIT,
         });
     }
@@ -203,9 +223,15 @@ fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     // are the kernel's cost (about 4 us a page on some VMs), timed apart as `commit`. It also
     // finds out early, and cleanly, when linear memory cannot grow that far.
     let t_commit = now();
-    commit(needed + needed / 4)?;
+    // The estimate, and a quarter more where linear memory has room for it.
+    commit(needed, needed + needed / 4)?;
     let t_commit = now() - t_commit;
     let mut heap = Heap::new(s.profile, opts.mode);
+    // glibc's threshold where the program building x has it (for an ndarray: after `import
+    // numpy` and NumPy's own temporaries), as the model assumes.
+    if let Some(t) = crate::model::layout::ndarray_data_allocator(s).mmap_threshold() {
+        heap.chunks.set_mmap_threshold(t);
+    }
     let model = layout(s);
     heap.log.reserve(LOG_EVENTS)?;
     if !heap.chunks.reserve_map_area(map_area_bytes(s)) {

@@ -5,7 +5,9 @@
 //!   shrinks keeps the block while the new size is over 3/4 of it. Everything else falls through
 //!   to the C library.
 //! - glibc malloc (64-bit Linux): a chunk of request + 8 bytes rounded up to 16 (at least 32);
-//!   from the 128 KiB mmap threshold up, whole 4 KiB pages (request + 16, page-rounded).
+//!   from the mmap threshold up, whole 4 KiB pages (request + 16, page-rounded). The threshold
+//!   starts at 128 KiB and rises to the size of any mapped chunk the program frees, up to 32 MiB
+//!   (malloc/malloc.c: `free` adjusting `mp_.mmap_threshold`); `import numpy` raises it.
 //!   A shrinking realloc splits the chunk only when at least 32 bytes come free.
 //! - emscripten's dlmalloc (Pyodide, built `--without-pymalloc`): request + 4 rounded up to 8,
 //!   at least 16; a shrinking realloc splits only when at least 16 bytes come free.
@@ -13,13 +15,21 @@
 use super::profile::round_up;
 
 pub const SMALL_REQUEST_THRESHOLD: u64 = 512;
+/// glibc's DEFAULT_MMAP_THRESHOLD_MIN: the threshold a fresh process starts with.
 pub const GLIBC_MMAP_THRESHOLD: u64 = 128 * 1024;
+/// DEFAULT_MMAP_THRESHOLD_MAX on 64-bit: freeing bigger mapped chunks does not raise it further.
+pub const GLIBC_MMAP_THRESHOLD_MAX: u64 = 32 << 20;
 pub const PAGE: u64 = 4096;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Allocator {
-    /// pymalloc in front of glibc (64-bit Linux CPython). Alignment 16.
-    Pymalloc { arena: u64, pool: u64 },
+    /// pymalloc in front of glibc (64-bit Linux CPython). Alignment 16. `mmap_threshold`: the
+    /// chunk size from which glibc maps a request (see the module's notes).
+    Pymalloc {
+        arena: u64,
+        pool: u64,
+        mmap_threshold: u64,
+    },
     /// Emscripten's dlmalloc only (CPython on wasm32 as Pyodide builds it).
     Dlmalloc32,
 }
@@ -53,7 +63,44 @@ pub struct Block {
 
 impl Allocator {
     pub fn pymalloc_64(arena: u64, pool: u64) -> Self {
-        Allocator::Pymalloc { arena, pool }
+        Allocator::Pymalloc {
+            arena,
+            pool,
+            mmap_threshold: GLIBC_MMAP_THRESHOLD,
+        }
+    }
+
+    /// The same allocator with glibc's mmap threshold at `t` (no change for dlmalloc).
+    pub fn with_mmap_threshold(self, t: u64) -> Self {
+        match self {
+            Allocator::Pymalloc { arena, pool, .. } => Allocator::Pymalloc {
+                arena,
+                pool,
+                mmap_threshold: t,
+            },
+            other => other,
+        }
+    }
+
+    pub fn mmap_threshold(self) -> Option<u64> {
+        match self {
+            Allocator::Pymalloc { mmap_threshold, .. } => Some(mmap_threshold),
+            Allocator::Dlmalloc32 => None,
+        }
+    }
+
+    /// After `free(b)`: glibc raises its threshold to a freed mapped chunk's size, up to 32 MiB.
+    pub fn after_free(self, b: Block) -> Self {
+        match self.mmap_threshold() {
+            Some(t)
+                if b.kind == BlockKind::Mapped
+                    && b.size > t
+                    && b.size <= GLIBC_MMAP_THRESHOLD_MAX =>
+            {
+                self.with_mmap_threshold(b.size)
+            }
+            _ => self,
+        }
     }
 
     /// pymalloc's alignment (and size-class step); malloc's for dlmalloc.
@@ -78,9 +125,9 @@ impl Allocator {
     /// The chunk the C library's malloc carves for `requested` bytes.
     pub fn c_malloc(self, requested: u64) -> Block {
         match self {
-            Allocator::Pymalloc { .. } => {
+            Allocator::Pymalloc { mmap_threshold, .. } => {
                 let nb = glibc_chunk(requested);
-                if nb >= GLIBC_MMAP_THRESHOLD {
+                if nb >= mmap_threshold {
                     Block {
                         requested,
                         size: glibc_mapped(nb),

@@ -204,8 +204,8 @@ pub fn replay(alloc: Allocator, steps: &[Step], bytes: impl Fn(u64) -> u64) -> B
 }
 
 /// A list's ob_item array after `n` items went in the given way.
-pub fn list_buffer(p: Profile, how: ListBuild, n: u64) -> Buffer {
-    replay(p.allocator(), &list_steps(p, how, n), |c| c * p.ptr())
+pub fn list_buffer(alloc: Allocator, p: Profile, how: ListBuild, n: u64) -> Buffer {
+    replay(alloc, &list_steps(p, how, n), |c| c * p.ptr())
 }
 
 /// Bytes of a tuple object with `items` slots, GC header included.
@@ -214,17 +214,17 @@ pub fn tuple_bytes(p: Profile, items: u64) -> u64 {
 }
 
 /// The tuple object itself: None when Python returns the shared empty tuple.
-pub fn tuple_object(p: Profile, source: Source, n: u64) -> Option<Buffer> {
+pub fn tuple_object(alloc: Allocator, p: Profile, source: Source, n: u64) -> Option<Buffer> {
     let steps = tuple_steps(source, n);
     if steps.last().is_none_or(|s| s.capacity == 0) {
         return None;
     }
-    Some(replay(p.allocator(), &steps, |c| tuple_bytes(p, c)))
+    Some(replay(alloc, &steps, |c| tuple_bytes(p, c)))
 }
 
 /// An array.array's item buffer after n appends.
-pub fn array_buffer(p: Profile, itemsize: u64, n: u64) -> Buffer {
-    replay(p.allocator(), &array_steps(n), |c| c * itemsize)
+pub fn array_buffer(alloc: Allocator, itemsize: u64, n: u64) -> Buffer {
+    replay(alloc, &array_steps(n), |c| c * itemsize)
 }
 
 #[cfg(test)]
@@ -234,7 +234,7 @@ mod tests {
     #[test]
     fn list_capacities_match_recorded_getsizeof() {
         // sys.getsizeof(x) - 56, / 8, as printed by CPython for n = 10**6
-        let cap = |p, how| list_buffer(p, how, 1_000_000).capacity;
+        let cap = |p: Profile, how| list_buffer(p.allocator(), p, how, 1_000_000).capacity;
         assert_eq!(cap(Profile::Py38, ListBuild::Append), 1_087_175);
         assert_eq!(cap(Profile::Py312, ListBuild::Append), 1_056_084);
         assert_eq!(
@@ -246,26 +246,53 @@ mod tests {
             1_031_263
         );
         assert_eq!(
-            list_buffer(Profile::Py310, ListBuild::FromIter(Source::Sized), 3).capacity,
+            list_buffer(
+                Profile::Py310.allocator(),
+                Profile::Py310,
+                ListBuild::FromIter(Source::Sized),
+                3
+            )
+            .capacity,
             4
         );
         assert_eq!(
-            list_buffer(Profile::Py39, ListBuild::FromIter(Source::Sized), 3).capacity,
+            list_buffer(
+                Profile::Py39.allocator(),
+                Profile::Py39,
+                ListBuild::FromIter(Source::Sized),
+                3
+            )
+            .capacity,
             3
         );
         assert_eq!(
-            list_buffer(Profile::Py38, ListBuild::FromIter(Source::Unsized), 3).capacity,
+            list_buffer(
+                Profile::Py38.allocator(),
+                Profile::Py38,
+                ListBuild::FromIter(Source::Unsized),
+                3
+            )
+            .capacity,
             6
         );
         assert_eq!(
-            list_buffer(Profile::Py39, ListBuild::FromIter(Source::Unsized), 3).capacity,
+            list_buffer(
+                Profile::Py39.allocator(),
+                Profile::Py39,
+                ListBuild::FromIter(Source::Unsized),
+                3
+            )
+            .capacity,
             8
         );
     }
 
     #[test]
     fn array_of_1000_has_1030_items() {
-        assert_eq!(array_buffer(Profile::Py313, 8, 1000).capacity, 1030);
+        assert_eq!(
+            array_buffer(Profile::Py313.allocator(), 8, 1000).capacity,
+            1030
+        );
     }
 
     #[test]
@@ -283,6 +310,12 @@ mod tests {
                 Step { at: 0, capacity: 0 }
             ]
         );
-        assert!(tuple_object(Profile::Py312, Source::Unsized, 0).is_none());
+        assert!(tuple_object(
+            Profile::Py312.allocator(),
+            Profile::Py312,
+            Source::Unsized,
+            0
+        )
+        .is_none());
     }
 }

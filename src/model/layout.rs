@@ -1,10 +1,10 @@
 //! layout(): the exact memory of a scenario, as totals and as the allocation tree.
 
-use super::alloc::{Block, Domain};
+use super::alloc::{Allocator, Block, Domain, GLIBC_MMAP_THRESHOLD, GLIBC_MMAP_THRESHOLD_MAX};
 use super::containers::{self, Buffer, ListBuild, Source};
 use super::objects::{self, Elements, Group, Shape, Shared, SharedKind};
 use super::profile::Profile;
-use super::scenario::{Const, Container, Numpy, Scenario, Values};
+use super::scenario::{Const, Container, Dtype, Numpy, Scenario, Values};
 use super::tree::{rounding, Bytes, Kind, Node, Text};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -15,6 +15,63 @@ pub struct Layout {
     /// totals / n (None for n = 0).
     pub per_element: Option<[f64; 3]>,
     pub tree: Node,
+    /// What Python would warn about: the figures hold, the values do not (float16 overflow).
+    pub warnings: Vec<String>,
+    /// `totals.allocated` as low and high as glibc's mmap threshold can make it, when some block
+    /// lies where the threshold decides (128 KiB to 32 MiB): a program that freed big mapped
+    /// blocks before gets heap chunks for them, a fresh one whole pages. None when it cannot
+    /// matter.
+    pub allocated_range: Option<[u64; 2]>,
+}
+
+/// The container's allocated bytes with glibc's threshold at its lowest (128 KiB: every block
+/// from there mapped) and at its highest (32 MiB: every block below it a heap chunk).
+fn allocated_range(s: &Scenario, container: Bytes, totals: Bytes) -> Option<[u64; 2]> {
+    // Only a block of 128 KiB or more can go either way.
+    if s.profile.allocator().mmap_threshold().is_none()
+        || container.requested < GLIBC_MMAP_THRESHOLD - 16
+    {
+        return None;
+    }
+    let with = |t: u64| -> u64 {
+        let a = s.profile.allocator().with_mmap_threshold(t);
+        let (nodes, _) = container_nodes(s, a, a);
+        nodes.iter().map(|n| n.bytes.allocated).sum()
+    };
+    let others = totals.allocated - container.allocated;
+    let (low, high) = (with(GLIBC_MMAP_THRESHOLD_MAX), with(GLIBC_MMAP_THRESHOLD));
+    (low != high).then_some([others + low.min(high), others + low.max(high)])
+}
+
+/// Values a float dtype cannot hold: NumPy stores inf and warns ("RuntimeWarning: overflow
+/// encountered in cast"). The bytes are the same; the values are not what was asked.
+fn warnings(s: &Scenario) -> Vec<String> {
+    let Container::Ndarray(dt) = s.container else {
+        return Vec::new();
+    };
+    let (max, name) = match dt {
+        Dtype::Float16 => (65504.0, "float16"),
+        Dtype::Float32 => (f32::MAX as f64, "float32"),
+        _ => return Vec::new(),
+    };
+    let biggest = match (s.values, s.values.int_bounds(s.n)) {
+        (Values::FloatRange { start }, _) if s.n > 0 => {
+            (start as f64).abs().max((start + s.n as i128 - 1) as f64)
+        }
+        (Values::Constant(Const::Float(f)), _) if s.n > 0 => f.abs(),
+        (_, Some((lo, hi))) => (lo as f64).abs().max(hi as f64),
+        _ => 0.0,
+    };
+    if biggest > max {
+        vec![format!(
+            "values: {name} holds at most {} in size; larger values become inf (NumPy warns: \
+             RuntimeWarning: overflow encountered in cast). The bytes below are exact; the values \
+             past it are not what was asked.",
+            super::num::float_text(max)
+        )]
+    } else {
+        Vec::new()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +93,7 @@ pub struct ElementFigures {
 
 pub fn layout(s: &Scenario) -> Layout {
     let p = s.profile;
-    let (container_nodes, capacity) = container_nodes(s);
+    let (container_nodes, capacity) = container_nodes(s, allocator(s), ndarray_data_allocator(s));
     let elements = s.container.is_boxed().then(|| objects::elements(s));
     let element_nodes = elements
         .as_ref()
@@ -58,6 +115,8 @@ pub fn layout(s: &Scenario) -> Layout {
     children.extend(element_nodes);
     let tree = Node::parent(root_label(s), Kind::Root, 1, root_explain(s), children);
     Layout {
+        warnings: warnings(s),
+        allocated_range: allocated_range(s, container_bytes, totals),
         container: ContainerFigures {
             bytes: container_bytes,
             capacity,
@@ -122,9 +181,31 @@ fn object_node(
     Node::parent(label, Kind::Object, 1, explain, fields)
 }
 
-fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
+/// The allocators as a fresh program building `s` finds them: glibc's mmap threshold at its
+/// default, or, for an ndarray, where `import numpy` left it. (A program that freed big mapped
+/// blocks before has it higher: `Layout::allocated_range` covers that.)
+pub fn allocator(s: &Scenario) -> Allocator {
+    let a = s.profile.allocator();
+    match s.container {
+        Container::Ndarray(_) => a.with_mmap_threshold(s.profile.numpy_mmap_threshold(s.numpy)),
+        _ => a,
+    }
+}
+
+/// The allocator an ndarray's data buffer meets: for `(np.arange(n) % k).astype(dt)`, after the
+/// int64 temporary `np.arange(n)` was freed, which raises glibc's threshold if it was mapped.
+pub fn ndarray_data_allocator(s: &Scenario) -> Allocator {
+    let a = allocator(s);
+    match s.values {
+        Values::IntMod { .. } => a.after_free(a.malloc(Domain::Raw, (8 * s.n).max(1))),
+        _ => a,
+    }
+}
+
+/// The container's own blocks as nodes, and its capacity. `alloc` serves the container, `data`
+/// an ndarray's buffer (see [`ndarray_data_allocator`]).
+fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node>, u64) {
     let p = s.profile;
-    let alloc = p.allocator();
     let n = s.n;
     match s.container {
         Container::ListAppend
@@ -132,7 +213,7 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
         | Container::ListComprehension
         | Container::ListRepeat => {
             let how = containers::list_build(s);
-            let buf = containers::list_buffer(p, how, n);
+            let buf = containers::list_buffer(alloc, p, how, n);
             let obj_block = alloc.malloc(Domain::Object, p.gc_head() + p.list_basic());
             let [rc, ty] = refcnt_type(p, "A pointer to the type object (list), which tells CPython what the rest of the bytes mean.");
             let object = object_node(
@@ -164,7 +245,7 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
             (out, buf.capacity)
         }
         Container::Tuple => {
-            let obj = containers::tuple_object(p, Source::of(s.values), n);
+            let obj = containers::tuple_object(alloc, p, Source::of(s.values), n);
             let Some(obj) = obj.filter(|_| n > 0) else {
                 return (
                     vec![Node::leaf(
@@ -235,7 +316,7 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
         }
         Container::Array(tc) => {
             let itemsize = tc.itemsize(p);
-            let buf = containers::array_buffer(p, itemsize, n);
+            let buf = containers::array_buffer(alloc, itemsize, n);
             let gc = if p.array_is_gc() { p.gc_head() } else { 0 };
             let obj_block = alloc.malloc(Domain::Object, gc + p.array_basic());
             let [rc, ty] = refcnt_type(p, "A pointer to the type object (array.array), which tells CPython what the rest of the bytes mean.");
@@ -295,7 +376,7 @@ fn container_nodes(s: &Scenario) -> (Vec<Node>, u64) {
         Container::Ndarray(dt) => {
             let nbytes = n * dt.itemsize();
             let obj_block = alloc.malloc(Domain::Object, p.ndarray_basic(s.numpy));
-            let data_block = alloc.malloc(Domain::Raw, nbytes.max(1));
+            let data_block = data.malloc(Domain::Raw, nbytes.max(1));
             // NumPy 1.21 and older reuse freed data buffers under 1024 bytes from their own
             // cache (npy_alloc_cache in numpy/core/src/multiarray/alloc.c, NBUCKETS = 1024),
             // and a reused one is never reported to tracemalloc. NumPy 1.22 (NEP 49) reports

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod num;
 pub mod objects;
 pub mod profile;
+pub mod resolve;
 pub mod rules;
 pub mod scenario;
 pub mod tree;

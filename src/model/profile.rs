@@ -233,6 +233,30 @@ impl Profile {
         !self.is_wasm32() && self.minor() <= 10
     }
 
+    /// The glibc mmap threshold (a chunk size) a fresh process has after `import numpy`, which
+    /// frees a mapped chunk and so raises it (malloc/malloc.c). Measured per profile and NumPy
+    /// by scripts/measure_malloc.py (tests/fixtures/malloc/: the smallest ndarray buffer a fresh
+    /// process maps): 3.8 with NumPy 1.24.4, 225,280; 3.9 with 2.0.2, 192,512; 3.10 with 2.2.6,
+    /// 196,608; 3.11 with 2.4.6, 217,088; 3.12 with 2.5.5, 212,992; 3.13, 208,896; Debian's 3.14
+    /// and 3.15 (glibc 2.43) with 2.5.5, 208,880 and 224,128; NumPy 1.21.6, 299,008.
+    pub fn numpy_mmap_threshold(self, numpy: Numpy) -> u64 {
+        if numpy == Numpy::V121 {
+            return 299_008;
+        }
+        match self {
+            Profile::Py38 => 225_280,
+            Profile::Py39 => 192_512,
+            Profile::Py310 => 196_608,
+            Profile::Py311 => 217_088,
+            Profile::Py312 => 212_992,
+            Profile::Py313 => 208_896,
+            Profile::Py314 => 208_880,
+            Profile::Py315 => 224_128,
+            // No glibc there: emscripten's dlmalloc never maps.
+            Profile::Wasm313 | Profile::Wasm314 => u64::MAX,
+        }
+    }
+
     /// pymalloc's arenas and pools (Objects/obmalloc.c: ARENA_BITS and POOL_BITS, 256 KiB and
     /// 4 KiB before 3.10, 1 MiB and 16 KiB since, unchanged through 3.15). Pyodide builds
     /// CPython --without-pymalloc: emscripten's dlmalloc serves everything.

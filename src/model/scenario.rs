@@ -288,8 +288,30 @@ impl Scenario {
         }
     }
 
-    /// Range limits and container/value compatibility, as Python itself would refuse them.
+    /// Range limits and container/value compatibility, as Python itself would refuse them, and
+    /// NumPy 1.21 only on an ndarray of a Python it installs on.
     pub fn check_values_fit(&self) -> Result<()> {
+        if self.numpy == Numpy::V121 {
+            if !matches!(self.container, Container::Ndarray(_)) {
+                return Err(Error::invalid(
+                    "numpy",
+                    format!(
+                        "applies only to container \"ndarray\" (this container is {})",
+                        quote(self.container.name())
+                    ),
+                ));
+            }
+            if !self.profile.has_numpy_121() {
+                return Err(Error::invalid(
+                    "numpy",
+                    format!(
+                        "NumPy 1.21 installs only on CPython 3.7 to 3.10, not on {}; choose numpy \"2\", \
+                         or profile cpython-3.8, cpython-3.9 or cpython-3.10",
+                        self.profile.name()
+                    ),
+                ));
+            }
+        }
         let n = self.n as i128;
         if let Values::IntRange { start } | Values::FloatRange { start } = self.values {
             if start + n > I64_MAX {

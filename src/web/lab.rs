@@ -21,7 +21,10 @@ extern "C" {
     fn performance_now() -> f64;
 }
 
-const OPTION_FIELDS: [&str; 4] = ["allocator", "shuffle", "testPanic", "onProgress"];
+#[cfg(not(feature = "test-hooks"))]
+const OPTION_FIELDS: [&str; 3] = ["allocator", "shuffle", "onProgress"];
+#[cfg(feature = "test-hooks")]
+const OPTION_FIELDS: [&str; 4] = ["allocator", "shuffle", "onProgress", "testPanic"];
 
 /// runLab's options as JS passes them. Absent, `null` and `undefined` fields take their
 /// defaults.
@@ -32,7 +35,8 @@ pub struct LabOptionsInput {
     pub allocator: Loose,
     /// Also time a traversal in shuffled order (default true).
     pub shuffle: Loose,
-    /// Test-only: panic inside the run.
+    /// Test builds only (feature test-hooks): panic inside the run.
+    #[cfg(feature = "test-hooks")]
     pub test_panic: Loose,
     /// `(phase, done, total) => boolean | void`: a function, read apart (see [`run_lab`]).
     pub on_progress: Loose,
@@ -75,7 +79,10 @@ impl TryFrom<LabOptionsInput> for Options {
         Ok(Options {
             mode,
             shuffle: flag("shuffle", &o.shuffle, true)?,
+            #[cfg(feature = "test-hooks")]
             panic_for_test: flag("testPanic", &o.test_panic, false)?,
+            #[cfg(not(feature = "test-hooks"))]
+            panic_for_test: false,
         })
     }
 }

@@ -129,6 +129,11 @@ pub struct LayoutOut<'a> {
     /// totals / n; null for n = 0.
     pub per_element: Option<PerElementOut>,
     pub tree: NodeOut<'a>,
+    /// What Python would warn about building it (empty when nothing).
+    pub warnings: &'a [String],
+    /// `[low, high]` bytes `totals.allocated` can be, depending on glibc's mmap threshold (the
+    /// figure itself is for a fresh program); null when no block is near enough to it.
+    pub allocated_range: Option<[u64; 2]>,
 }
 
 impl<'a> LayoutOut<'a> {
@@ -157,6 +162,8 @@ impl<'a> LayoutOut<'a> {
                 allocated: a,
             }),
             tree: NodeOut(&l.tree),
+            warnings: &l.warnings,
+            allocated_range: l.allocated_range,
         }
     }
 }

@@ -92,7 +92,12 @@ fn from_js<T: serde::de::DeserializeOwned>(
 
 /// Read and check a scenario from JS.
 pub fn scenario_from_js(value: &JsValue) -> Result<Scenario, Error> {
-    let input: ScenarioInput = from_js(
+    Scenario::try_from(scenario_input_from_js(value)?)
+}
+
+/// Read a scenario's fields from JS, unchecked.
+fn scenario_input_from_js(value: &JsValue) -> Result<ScenarioInput, Error> {
+    from_js(
         value,
         "scenario",
         &SCENARIO_FIELDS,
@@ -104,8 +109,21 @@ pub fn scenario_from_js(value: &JsValue) -> Result<Scenario, Error> {
             unknown_field_error(&field["scenario.".len()..])
         }
         e => e,
-    })?;
-    Scenario::try_from(input)
+    })
+}
+
+/// The nearest scenario Python accepts, for a widget that must always draw: each field is
+/// checked on its own (a bad one throws an `Error` naming it, as `layout()` does), and a
+/// combination Python refuses is repaired by the rule of `Scenario::nearest_valid` (the values
+/// and NumPy give way; container, type, n and Python are kept). Returns `{ scenario, changes:
+/// [{ field, from, to, why }] }`, `scenario` in the shape `layout()` takes.
+#[wasm_bindgen(js_name = resolveScenario)]
+pub fn resolve_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
+    let s = scenario_input_from_js(&scenario)
+        .and_then(ScenarioInput::fields)
+        .map_err(js_error)?;
+    let (resolved, changes) = s.nearest_valid();
+    to_js(&scenario::ResolvedOut::new(&resolved, changes))
 }
 
 /// A boundary view as a plain JS object (maps as objects, `None` as null, no BigInts: every

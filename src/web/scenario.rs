@@ -5,12 +5,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::loose::Loose;
 use crate::error::{Error, Result};
 use crate::model::num::{float_text, quote};
 use crate::model::profile::{Profile, PROFILE_NAMES};
+use crate::model::resolve::Change;
 use crate::model::scenario::{
     Const, Container, Dtype, Numpy, Typecode, Values, CONTAINER_NAMES, DTYPE_NAMES, MAX_K, MAX_N,
     NUMPY_NAMES, TYPECODES, VALUE_KINDS,
@@ -77,6 +78,17 @@ impl TryFrom<ScenarioInput> for Scenario {
     /// Check every field, naming the first bad one and what it allows; then the combinations
     /// Python itself refuses ([`Scenario::check_values_fit`]).
     fn try_from(input: ScenarioInput) -> Result<Scenario> {
+        let s = input.fields()?;
+        s.check_values_fit()?;
+        Ok(s)
+    }
+}
+
+impl ScenarioInput {
+    /// Every field checked on its own, naming the first bad one and what it allows; their
+    /// combination is not checked (see [`Scenario::nearest_valid`]).
+    pub fn fields(self) -> Result<Scenario> {
+        let input = self;
         if let Some(key) = input.unknown_field() {
             return Err(unknown_field_error(key));
         }
@@ -144,28 +156,150 @@ impl TryFrom<ScenarioInput> for Scenario {
                 ),
             ));
         }
-        let numpy = parse_numpy(&input.numpy, container, container_s, profile)?;
+        let numpy = parse_numpy(&input.numpy, container, container_s)?;
         let values = parse_values(Some(&input.values))?;
-        let s = Scenario {
+        Ok(Scenario {
             container,
             values,
             n,
             profile,
             numpy,
-        };
-        s.check_values_fit()?;
-        Ok(s)
+        })
     }
 }
 
-/// `numpy`: which NumPy an ndarray follows. Only for ndarray, and "1.21" only where NumPy 1.21
-/// installs (CPython 3.7 to 3.10).
-fn parse_numpy(
-    v: &Loose,
-    container: Container,
-    container_s: &str,
-    profile: Profile,
-) -> Result<Numpy> {
+/// An integer as JS can hold it exactly: a number up to 2**53 - 1, a decimal string beyond (the
+/// same rule the scenario's input follows).
+struct IntOut(i128);
+
+impl Serialize for IntOut {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if self.0.abs() <= MAX_SAFE {
+            s.serialize_i64(self.0 as i64)
+        } else {
+            s.serialize_str(&self.0.to_string())
+        }
+    }
+}
+
+/// A scenario's values as JS writes them.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum ValuesOut {
+    IntRange {
+        start: IntOut,
+    },
+    FloatRange {
+        start: IntOut,
+    },
+    IntMod {
+        k: u64,
+    },
+    Constant {
+        value: ConstOut,
+        #[serde(rename = "type")]
+        kind: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ConstOut {
+    Int(IntOut),
+    Float(f64),
+}
+
+/// A scenario in the shape `layout()` reads, for JS to keep and show.
+#[derive(Serialize)]
+pub struct ScenarioOut {
+    container: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    typecode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dtype: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    numpy: Option<&'static str>,
+    values: ValuesOut,
+    n: u64,
+    profile: &'static str,
+}
+
+impl From<&Scenario> for ScenarioOut {
+    fn from(s: &Scenario) -> ScenarioOut {
+        let values = match s.values {
+            Values::IntRange { start } => ValuesOut::IntRange {
+                start: IntOut(start),
+            },
+            Values::FloatRange { start } => ValuesOut::FloatRange {
+                start: IntOut(start),
+            },
+            Values::IntMod { k } => ValuesOut::IntMod { k },
+            Values::Constant(Const::Int(v)) => ValuesOut::Constant {
+                value: ConstOut::Int(IntOut(v)),
+                kind: "int",
+            },
+            Values::Constant(Const::Float(f)) => ValuesOut::Constant {
+                value: ConstOut::Float(f),
+                kind: "float",
+            },
+        };
+        ScenarioOut {
+            container: s.container.name(),
+            typecode: match s.container {
+                Container::Array(t) => Some(t.0.to_string()),
+                _ => None,
+            },
+            dtype: match s.container {
+                Container::Ndarray(d) => Some(d.name()),
+                _ => None,
+            },
+            numpy: match s.container {
+                Container::Ndarray(_) => Some(s.numpy.name()),
+                _ => None,
+            },
+            values,
+            n: s.n,
+            profile: s.profile.name(),
+        }
+    }
+}
+
+/// One change `resolveScenario` made.
+#[derive(Serialize)]
+pub struct ChangeOut {
+    field: &'static str,
+    from: String,
+    to: String,
+    why: String,
+}
+
+/// What `resolveScenario` returns: the scenario to draw, and how it differs from the one asked.
+#[derive(Serialize)]
+pub struct ResolvedOut {
+    scenario: ScenarioOut,
+    changes: Vec<ChangeOut>,
+}
+
+impl ResolvedOut {
+    pub fn new(s: &Scenario, changes: Vec<Change>) -> ResolvedOut {
+        ResolvedOut {
+            scenario: s.into(),
+            changes: changes
+                .into_iter()
+                .map(|c| ChangeOut {
+                    field: c.field,
+                    from: c.from,
+                    to: c.to,
+                    why: c.why,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `numpy`: which NumPy an ndarray follows, only for ndarray. ("1.21" only where NumPy 1.21
+/// installs is a combination, checked with the others by `Scenario::check_values_fit`.)
+fn parse_numpy(v: &Loose, container: Container, container_s: &str) -> Result<Numpy> {
     let numpy = match v {
         Loose::Null => return Ok(Numpy::V2),
         Loose::Str(s) => Numpy::parse(s).ok_or_else(|| {
@@ -190,16 +324,6 @@ fn parse_numpy(
             format!(
                 "applies only to container \"ndarray\" (this container is {})",
                 quoted(container_s)
-            ),
-        ));
-    }
-    if numpy == Numpy::V121 && !profile.has_numpy_121() {
-        return Err(Error::invalid(
-            "numpy",
-            format!(
-                "NumPy 1.21 installs only on CPython 3.7 to 3.10, not on {}; choose numpy \"2\", \
-                 or profile cpython-3.8, cpython-3.9 or cpython-3.10",
-                profile.name()
             ),
         ));
     }
@@ -410,6 +534,15 @@ fn parse_const(raw: &Loose) -> Result<Const> {
         (Some("float"), Some(Loose::Int(i))) => as_float(*i as f64),
         (None, Some(Loose::Num(x))) if x.is_finite() && x.fract() != 0.0 => as_float(*x),
         (None, Some(Loose::Num(x))) if !x.is_finite() => as_float(*x),
+        // An integral double past 2**53 (1e308) was most likely meant as a float.
+        (None, Some(Loose::Num(x))) if x.abs() > MAX_SAFE as f64 => Err(Error::invalid(
+            "values.value",
+            format!(
+                "{} is a whole number past 2**53 - 1, where JS numbers stop being exact: for a \
+                 float add type: \"float\"; for an int pass its digits as a decimal string",
+                float_text(*x)
+            ),
+        )),
         (Some("float"), other) => Err(Error::invalid(
             "values.value",
             format!(
