@@ -7,8 +7,10 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { distDir } from "./dist.mjs";
 
 // 160 KiB for the site on serde-wasm-bindgen and plotters-canvas (issue 9); + 3 KiB measured for
-// CPython 3.14 and 3.15, Pyodide 314, NumPy 1.21 and their controls (issue 10: 166,886 B built).
-export const BUDGET_GZIP = 163 * 1024;
+// CPython 3.14 and 3.15, Pyodide 314, NumPy 1.21 and their controls (issue 10: 166,886 B built);
+// + 5 KiB measured for the nearest valid scenario, NumPy's warnings, glibc's mmap-threshold ranges
+// and the widget's fault isolation (issue 11: 171,946 B built).
+export const BUDGET_GZIP = 168 * 1024;
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {

@@ -33,6 +33,29 @@ timed("wasm tests: wasm-bindgen-test-runner under Node", () =>
   ),
 );
 timed("size budget", () => run("node", ["scripts/size.mjs", "--check"]));
+timed("a test build of the wasm, with the test-only hooks (feature test-hooks), for the crash test", () => {
+  // Its own target dir, so the site's release build stays cached; unoptimised, it builds fast.
+  const dir = join(root, "target/test-hooks");
+  run("cargo", [
+    "build",
+    "--quiet",
+    "--target",
+    "wasm32-unknown-unknown",
+    "--lib",
+    "--features",
+    "test-hooks",
+    "--target-dir",
+    dir,
+  ]);
+  run("wasm-bindgen", [
+    "--target",
+    "web",
+    "--no-typescript",
+    "--out-dir",
+    join(root, "target/test-pkg"),
+    join(dir, "wasm32-unknown-unknown/debug/boxed_vs_packed.wasm"),
+  ]);
+});
 timed("browser tests: Chromium via playwright-core", () => {
   const files = readdirSync(join(root, "tests/browser"))
     .filter((f) => f.endsWith(".test.mjs"))

@@ -320,17 +320,19 @@ fn resolve_scenario_repairs_combinations_and_names_changes() {
         r#"{"container":"array","typecode":"b","values":{"kind":"int_range","start":0},"n":1000000,"profile":"cpython-3.14"}"#,
     ))
     .unwrap();
-    assert_eq!(
-        get(&r, "scenario.values.kind").as_string().as_deref(),
-        Some("int_mod")
-    );
-    assert_eq!(num(&r, "scenario.values.k"), 128.0);
     let c = js_sys::Array::from(&get(&r, "changes")).get(0);
+    assert_eq!(get(&c, "field").as_string().as_deref(), Some("values"));
     assert_eq!(get(&c, "from").as_string().as_deref(), Some("int_range:0"));
     assert_eq!(get(&c, "to").as_string().as_deref(), Some("int_mod:128"));
-    // What it returns, layout() takes as is.
-    assert!(layout(get(&r, "scenario")).is_ok());
-    // A valid scenario comes back unchanged; a bad field still throws, naming it.
+    assert!(get(&c, "why")
+        .as_string()
+        .is_some_and(|w| w.contains("holds -128..127")));
+    // The changed scenario is valid (in layout()'s own shape: i % 128).
+    let fixed = js(
+        r#"{"container":"array","typecode":"b","values":{"kind":"int_mod","k":128},"n":1000000,"profile":"cpython-3.14"}"#,
+    );
+    assert!(layout(fixed).is_ok());
+    // A valid scenario needs no change; a bad field still throws, naming it.
     let ok = boxed_vs_packed::resolve_scenario(js(ARTICLE)).unwrap();
     assert_eq!(js_sys::Array::from(&get(&ok, "changes")).length(), 0);
     let msg = error_message(boxed_vs_packed::resolve_scenario(js(

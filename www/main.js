@@ -41,6 +41,8 @@ widget.start();
 let pushTimer = 0;
 let restoring = false;
 widget.addEventListener("change", (e) => {
+  // The widget's own change event; a native one (composed, from inside it) carries no detail.
+  if (!e.detail?.state) return;
   const { state } = e.detail;
   story(state);
   if (restoring) return;
@@ -53,6 +55,8 @@ widget.addEventListener("change", (e) => {
 });
 
 window.addEventListener("popstate", () => {
+  // A change not yet in the history (the 250 ms wait) is superseded by the page shown now.
+  clearTimeout(pushTimer);
   const { state } = fromUrl();
   restoring = true;
   widget.setState(state);

@@ -196,8 +196,10 @@ pub fn allocator(s: &Scenario) -> Allocator {
 /// int64 temporary `np.arange(n)` was freed, which raises glibc's threshold if it was mapped.
 pub fn ndarray_data_allocator(s: &Scenario) -> Allocator {
     let a = allocator(s);
-    match s.values {
-        Values::IntMod { .. } => a.after_free(a.malloc(Domain::Raw, (8 * s.n).max(1))),
+    match (s.container, s.values) {
+        (Container::Ndarray(_), Values::IntMod { .. }) => {
+            a.after_free(a.malloc(Domain::Raw, (8 * s.n).max(1)))
+        }
         _ => a,
     }
 }

@@ -24,7 +24,15 @@ pub fn values_text(v: Values) -> String {
         Values::FloatRange { start } => format!("float_range:{start}"),
         Values::IntMod { k } => format!("int_mod:{k}"),
         Values::Constant(Const::Int(i)) => format!("constant:{i}"),
-        Values::Constant(Const::Float(f)) => format!("constant:{}", float_text(f)),
+        // A float keeps a point or an exponent, so that it reads back as a float.
+        Values::Constant(Const::Float(f)) => {
+            let t = float_text(f);
+            if t.contains(['.', 'e']) {
+                format!("constant:{t}")
+            } else {
+                format!("constant:{t}.0")
+            }
+        }
     }
 }
 

@@ -115,15 +115,16 @@ fn scenario_input_from_js(value: &JsValue) -> Result<ScenarioInput, Error> {
 /// The nearest scenario Python accepts, for a widget that must always draw: each field is
 /// checked on its own (a bad one throws an `Error` naming it, as `layout()` does), and a
 /// combination Python refuses is repaired by the rule of `Scenario::nearest_valid` (the values
-/// and NumPy give way; container, type, n and Python are kept). Returns `{ scenario, changes:
-/// [{ field, from, to, why }] }`, `scenario` in the shape `layout()` takes.
+/// and NumPy give way; container, type, n and Python are kept). Returns `{ changes: [{ field,
+/// from, to, why }] }`, empty for a valid scenario; `from` and `to` are in the page's notation
+/// (`values` as "int_mod:128", the way URLs and widget attributes write them).
 #[wasm_bindgen(js_name = resolveScenario)]
 pub fn resolve_scenario(scenario: JsValue) -> Result<JsValue, JsError> {
     let s = scenario_input_from_js(&scenario)
         .and_then(ScenarioInput::fields)
         .map_err(js_error)?;
-    let (resolved, changes) = s.nearest_valid();
-    to_js(&scenario::ResolvedOut::new(&resolved, changes))
+    let (_, changes) = s.nearest_valid();
+    to_js(&scenario::ResolvedOut::new(changes))
 }
 
 /// A boundary view as a plain JS object (maps as objects, `None` as null, no BigInts: every

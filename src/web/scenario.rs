@@ -168,102 +168,6 @@ impl ScenarioInput {
     }
 }
 
-/// An integer as JS can hold it exactly: a number up to 2**53 - 1, a decimal string beyond (the
-/// same rule the scenario's input follows).
-struct IntOut(i128);
-
-impl Serialize for IntOut {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        if self.0.abs() <= MAX_SAFE {
-            s.serialize_i64(self.0 as i64)
-        } else {
-            s.serialize_str(&self.0.to_string())
-        }
-    }
-}
-
-/// A scenario's values as JS writes them.
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum ValuesOut {
-    IntRange {
-        start: IntOut,
-    },
-    FloatRange {
-        start: IntOut,
-    },
-    IntMod {
-        k: u64,
-    },
-    Constant {
-        value: ConstOut,
-        #[serde(rename = "type")]
-        kind: &'static str,
-    },
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum ConstOut {
-    Int(IntOut),
-    Float(f64),
-}
-
-/// A scenario in the shape `layout()` reads, for JS to keep and show.
-#[derive(Serialize)]
-pub struct ScenarioOut {
-    container: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    typecode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dtype: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    numpy: Option<&'static str>,
-    values: ValuesOut,
-    n: u64,
-    profile: &'static str,
-}
-
-impl From<&Scenario> for ScenarioOut {
-    fn from(s: &Scenario) -> ScenarioOut {
-        let values = match s.values {
-            Values::IntRange { start } => ValuesOut::IntRange {
-                start: IntOut(start),
-            },
-            Values::FloatRange { start } => ValuesOut::FloatRange {
-                start: IntOut(start),
-            },
-            Values::IntMod { k } => ValuesOut::IntMod { k },
-            Values::Constant(Const::Int(v)) => ValuesOut::Constant {
-                value: ConstOut::Int(IntOut(v)),
-                kind: "int",
-            },
-            Values::Constant(Const::Float(f)) => ValuesOut::Constant {
-                value: ConstOut::Float(f),
-                kind: "float",
-            },
-        };
-        ScenarioOut {
-            container: s.container.name(),
-            typecode: match s.container {
-                Container::Array(t) => Some(t.0.to_string()),
-                _ => None,
-            },
-            dtype: match s.container {
-                Container::Ndarray(d) => Some(d.name()),
-                _ => None,
-            },
-            numpy: match s.container {
-                Container::Ndarray(_) => Some(s.numpy.name()),
-                _ => None,
-            },
-            values,
-            n: s.n,
-            profile: s.profile.name(),
-        }
-    }
-}
-
 /// One change `resolveScenario` made.
 #[derive(Serialize)]
 pub struct ChangeOut {
@@ -273,17 +177,16 @@ pub struct ChangeOut {
     why: String,
 }
 
-/// What `resolveScenario` returns: the scenario to draw, and how it differs from the one asked.
+/// What `resolveScenario` returns: how the scenario to draw differs from the one asked, field
+/// by field, in the page's own notation (`values` as "int_mod:128", `numpy` as "2").
 #[derive(Serialize)]
 pub struct ResolvedOut {
-    scenario: ScenarioOut,
     changes: Vec<ChangeOut>,
 }
 
 impl ResolvedOut {
-    pub fn new(s: &Scenario, changes: Vec<Change>) -> ResolvedOut {
+    pub fn new(changes: Vec<Change>) -> ResolvedOut {
         ResolvedOut {
-            scenario: s.into(),
             changes: changes
                 .into_iter()
                 .map(|c| ChangeOut {

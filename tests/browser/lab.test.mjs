@@ -86,7 +86,7 @@ test("an impossible n gets a clear message, and the next run works", async () =>
   const msg = await page.textContent(".lab-status");
   assert.match(
     msg,
-    /^n: this structure needs about [\d.]+ MiB \(\d+ bytes\) but linear memory stopped growing at [\d.]+ MiB \(the limit is 4096 MiB\); choose a smaller n$/,
+    /^n: this structure needs about [\d.]+ MiB \(\d+ bytes\), more than the 4096 MiB that WebAssembly's 32-bit linear memory can hold; choose a smaller n$/,
   );
   await setN(page, 1000);
   await widget(page).getByRole("button", { name: "Run the lab" }).click();

@@ -5,6 +5,7 @@
 // The number of inputs tried is printed (and quoted in the closing notes).
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { join } from "node:path";
 import { root } from "../../scripts/lib.mjs";
 import { serve } from "../../scripts/serve.mjs";
 import { openPage, rendered, useBrowser } from "./harness.mjs";
@@ -118,9 +119,8 @@ test("layout() and runLab(): every bad field value throws an Error that names th
         }
       }
       for (const v of values) {
-        // (testPanic: true is the test-only crash switch, tried in the worker test below.)
+        // (testPanic is the crash switch of test builds only: the site's wasm calls it unknown.)
         for (const opt of ["allocator", "shuffle", "testPanic", "onProgress", "banana"]) {
-          if (opt === "testPanic" && v === true) continue;
           out.push({
             entry: "runLab options",
             field: opt,
@@ -265,10 +265,18 @@ test("embed.html parameters: named inside the widget, which still draws", async 
 });
 
 test("a panic forced in the lab's worker is reported, and the next run works", async () => {
-  // The source tree, unbundled: the test imports the page's own lab client module.
+  // The source tree, unbundled: the test imports the page's own lab client module, with the wasm
+  // of a test build (feature test-hooks, built by scripts/test.mjs), the only one that has the
+  // test-only crash switch.
   const src = await serve({ dir: root });
   try {
     const page = await openPage(ctx, null);
+    await page.route(/\/www\/pkg\/(boxed_vs_packed(_bg\.wasm|\.js))$/, (route, req) =>
+      route.fulfill({
+        path: join(root, "target/test-pkg", new URL(req.url()).pathname.split("/").pop()),
+        contentType: req.url().endsWith(".wasm") ? "application/wasm" : "text/javascript",
+      }),
+    );
     await page.goto(`${src.url}/index.html?n=10`);
     await page.waitForSelector("body[data-ready=true]");
     const r = await page.evaluate(async () => {

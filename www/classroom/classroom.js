@@ -18,41 +18,57 @@ const UNITS = [
   ["GiB", 2 ** 30],
 ];
 
-/** Progress, in localStorage when the browser allows it (else for this visit only). */
+/**
+ * One exercise's progress, from whatever storage held: only known fields of the right type
+ * survive ({ solved, revealed, hints }), anything else reads as no progress.
+ */
+function clean(p) {
+  if (!p || typeof p !== "object" || Array.isArray(p)) return {};
+  const out = {};
+  if (p.solved === true) out.solved = true;
+  if (p.revealed === true) out.revealed = true;
+  if (Number.isInteger(p.hints) && p.hints > 0) out.hints = Math.min(p.hints, 2);
+  return out;
+}
+
+/**
+ * Progress, kept in memory and saved to localStorage when the browser allows it. Storage that
+ * is disabled, full or holds something else (an old format, a hand edit) costs the saving,
+ * never the exercises: they work for this visit.
+ */
 function store() {
-  let mem = {};
-  const read = () => {
-    try {
-      const v = JSON.parse(localStorage.getItem(KEY) ?? "{}");
-      return v && typeof v === "object" ? v : {};
-    } catch {
-      return mem;
+  let all = {};
+  try {
+    const stored = JSON.parse(localStorage.getItem(KEY) ?? "{}");
+    for (const ex of EXERCISES) {
+      const p = clean(stored?.[ex.id]);
+      if (Object.keys(p).length) all[ex.id] = p;
     }
-  };
-  const write = (v) => {
-    mem = v;
+  } catch {
+    // unreadable or malformed: start afresh
+  }
+  const save = () => {
     try {
-      localStorage.setItem(KEY, JSON.stringify(v));
+      localStorage.setItem(KEY, JSON.stringify(all));
     } catch {
-      // storage disabled or full: keep it for this visit
+      // storage disabled or full: the progress stays for this visit
     }
   };
   return {
-    get: (id) => read()[id] ?? {},
+    get: (id) => all[id] ?? {},
     set(id, patch) {
-      const all = read();
-      all[id] = { ...all[id], ...patch };
-      write(all);
+      all = { ...all, [id]: clean({ ...all[id], ...patch }) };
+      save();
     },
     reset() {
-      mem = {};
+      all = {};
       try {
         localStorage.removeItem(KEY);
       } catch {
         // nothing stored
       }
     },
-    solved: () => Object.values(read()).filter((p) => p.solved).length,
+    solved: () => Object.values(all).filter((p) => p.solved).length,
   };
 }
 

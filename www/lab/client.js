@@ -55,6 +55,15 @@ export async function runLab(scenario, options = {}, { onProgress, signal } = {}
         Object.assign(new Error(`the lab worker failed: ${e.message ?? "unknown error"}`), { crashed: true }),
       );
     };
-    worker.postMessage({ scenario, options, module });
+    try {
+      worker.postMessage({ scenario, options, module });
+    } catch (e) {
+      // A value the structured clone cannot carry (a function, a DOM node): the worker never
+      // starts its run, and is ended here, not left behind.
+      finish(
+        reject,
+        new Error(`runLab: the scenario or options cannot be sent to the lab worker (${e.message})`),
+      );
+    }
   });
 }

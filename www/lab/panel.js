@@ -70,7 +70,7 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
       status.textContent = verdict(r);
       // The heap map's set-up in a task of its own: no main-thread task near 50 ms.
       await new Promise((ok) => setTimeout(ok));
-      onResult(r);
+      onResult(r, scenario);
     } catch (e) {
       results.replaceChildren();
       status.textContent = e.message;

@@ -1,18 +1,11 @@
 // The Python behind the numbers: the statements that build x for the current scenario, and a
 // self-contained script that prints sys.getsizeof and tracemalloc on the reader's own machine,
 // next to the model's prediction. Both copyable.
-import { el, nextId } from "../widget/kit.js";
+import { copy, el, nextId } from "../widget/kit.js";
 
-function copyButton(label, getText, status) {
+function copyButton(label, what, getText, status) {
   const b = el("button", { type: "button", text: label });
-  b.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(getText());
-      status.textContent = `${label}: copied.`;
-    } catch {
-      status.textContent = "The browser refused the clipboard: select the code and copy it by hand.";
-    }
-  });
+  b.addEventListener("click", () => copy(getText(), status, what));
   return b;
 }
 
@@ -34,8 +27,8 @@ export function codePanel(host) {
     el(
       "div",
       { class: "toolbar" },
-      copyButton("Copy the code", () => build.textContent, status),
-      copyButton("Copy the check script", () => check.textContent, status),
+      copyButton("Copy the code", "The code", () => build.textContent, status),
+      copyButton("Copy the check script", "The check script", () => check.textContent, status),
     ),
     el("pre", { tabIndex: 0, "aria-label": "Python script that checks the numbers" }, check),
     status,

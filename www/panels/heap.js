@@ -45,7 +45,8 @@ export function heapPanel(host) {
     "Prove it: the lab",
     "Build this structure for real in WebAssembly memory, through an allocator shaped like CPython's, then compare what it took with the model. The map shows every byte of the lab's heap.",
     () => ({
-      scenario: host.scenario(),
+      // The scenario the run built, not whatever the controls show now.
+      scenario: ranScenario ?? host.scenario(),
       lab: result && {
         requested: result.requested,
         allocated: result.allocated,
@@ -77,6 +78,7 @@ export function heapPanel(host) {
   let cursor = null;
   let size = [0, 0];
   let result = null;
+  let ranScenario = null;
   let drawGen = 0;
 
   const addrAt = (x, y) => {
@@ -157,8 +159,9 @@ export function heapPanel(host) {
   const labApi = mountLab(lab, {
     getScenario: () => host.scenario(),
     getUnits: () => host.state.units,
-    onResult: (r) => {
+    onResult: (r, scenario) => {
       result = r;
+      ranScenario = scenario;
       host.explorer.setHeap(r.heap, r.profile, r.n);
       const [lo, hi] = host.explorer.heapSpan();
       span = [lo, hi];
@@ -186,6 +189,7 @@ export function heapPanel(host) {
       // objects never holds the main thread for long; a newer draw abandons an older one.
       const gen = ++drawGen;
       const ctx2 = p.main.getContext("2d");
+      if (!ctx2) throw new Error("canvas: could not get a 2D context");
       const rows = Math.max(16, Math.ceil(h / 8));
       const perRow = (win[1] - win[0]) / h;
       const band = (r0) => {

@@ -48,7 +48,12 @@ export class BoxedVsPacked extends HTMLElement {
     super();
     this.attachShadow({ mode: "open" });
     this.shadowRoot.adoptedStyleSheets = [styleSheet()];
-    this.root = el("div", { class: "bvp" }, el("p", { class: "loading", text: "Loading the memory model…" }));
+    // dir: the widget reads left to right (numbers, code, charts) whatever the host page's direction.
+    this.root = el(
+      "div",
+      { class: "bvp", dir: "ltr" },
+      el("p", { class: "loading", text: "Loading the memory model…" }),
+    );
     this.shadowRoot.append(this.root);
     this.state = { ...DEFAULTS };
     this.notes = [];
@@ -106,8 +111,9 @@ export class BoxedVsPacked extends HTMLElement {
     if (this.explorer) this.update();
   }
 
+  /** The scenario drawn (the panels describe it, whatever the controls are being changed to). */
   scenario() {
-    return scenarioOf(this.state);
+    return this.drawn ?? scenarioOf(this.state);
   }
 
   get dark() {
@@ -178,7 +184,15 @@ export class BoxedVsPacked extends HTMLElement {
     });
     const nLabel = el("label", { for: n.id, text: "n, the number of elements" });
     const valueKind = select("valueKind", "values", CHOICES.valueKind);
-    const valueNum = el("input", { type: "number", name: "valueNum", step: "any", id: nextId("value") });
+    // Text, not type=number: a number input holds a double, and ints past 2**53 must stay exact.
+    const valueNum = el("input", {
+      type: "text",
+      name: "valueNum",
+      inputMode: "decimal",
+      spellcheck: false,
+      autocomplete: "off",
+      id: nextId("value"),
+    });
     this.valueLabel = el("label", { for: valueNum.id, text: "start" });
     const valueField = el("div", { class: "field valueNum" }, this.valueLabel, valueNum);
     this.controls = el(
@@ -218,7 +232,8 @@ export class BoxedVsPacked extends HTMLElement {
     const f = this.controls.elements;
     n.addEventListener("input", () => this.setState({ n: Math.round(10 ** (n.value / 100)) }));
     nExact.addEventListener("change", () => {
-      const v = Number(nExact.value);
+      // An empty field is not n = 0 (Number("") is 0): it is asked again.
+      const v = nExact.value.trim() === "" ? NaN : Number(nExact.value);
       if (Number.isInteger(v) && v >= 0 && v <= MAX_N) this.setState({ n: v });
       else this.showNotes([`n must be a whole number from 0 to ${formatCount(MAX_N)}`], nExact);
     });
@@ -231,7 +246,10 @@ export class BoxedVsPacked extends HTMLElement {
     for (const r of f.accounting) r.addEventListener("change", () => this.setState({ accounting: r.value }));
     const values = () => {
       const kind = f.valueKind.value;
-      const num = valueNum.value === "" ? (kind === "int_mod" ? 100 : 0) : Number(valueNum.value);
+      // The digits as typed (a string keeps 1152921504606846977 exact); empty means the kind's
+      // usual first value.
+      const typed = valueNum.value.trim().replace(/[_,\s]/g, "");
+      const num = typed === "" ? (kind === "int_mod" ? "100" : "0") : typed;
       try {
         const text = `${kind}:${num}`;
         parseValues(text);
@@ -245,16 +263,13 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   /**
-   * Keep combinations Python accepts: [v] * n repeats one value; NumPy 1.21 installs on CPython
-   * 3.8 to 3.10 only.
+   * A choice made in the controls wins over the fields it conflicts with: choosing NumPy 1.21
+   * moves Python to 3.10 (it installs on 3.8 to 3.10 only). Every other conflict is resolved
+   * by update(), where the values and NumPy give way.
    */
   adjust(change) {
     const notes = [];
     const next = { ...this.state, ...change };
-    if (change.container === "list_repeat" && !next.values.startsWith("constant:")) {
-      notes.push("[value] * n repeats one value: values set to the constant 7");
-      change = { ...change, values: "constant:7" };
-    }
     if (next.numpy === "1.21" && !NUMPY_121_PROFILES.includes(next.profile)) {
       if (change.numpy) {
         notes.push("NumPy 1.21 installs on CPython 3.8 to 3.10 only: Python set to CPython 3.10");
@@ -268,7 +283,9 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   showNotes(notes, invalid = null) {
-    this.noteEl.textContent = [...notes, this.themeNote].filter(Boolean).join(" · ");
+    // Python's own warnings about the scenario drawn stay while it is drawn.
+    const warnings = this.layout?.warnings?.map((w) => `⚠ ${w}`) ?? [];
+    this.noteEl.textContent = [...notes, this.themeNote, ...warnings].filter(Boolean).join(" · ");
     for (const c of this.controls.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
     invalid?.setAttribute("aria-invalid", "true");
   }
@@ -294,24 +311,43 @@ export class BoxedVsPacked extends HTMLElement {
     for (const [k, p] of Object.entries(this.panels)) p.section.hidden = !shown.has(map[k]);
   }
 
-  /** Recompute the layout for the state; a bad combination keeps the last good one, with a note. */
+  /**
+   * Recompute the layout for the state. A combination Python refuses is resolved to the nearest
+   * valid scenario (resolveScenario: the values and NumPy give way), and the state, the controls
+   * and a note follow what is drawn. A field bad on its own falls back to its default.
+   */
   update() {
-    const before = this.layout;
+    let scenario;
     try {
-      this.layout = this.explorer.setScenario(this.scenario());
+      // Each change comes in the state's own notation (values as "int_mod:128").
+      for (const c of this.api.resolveScenario(scenarioOf(this.state)).changes) {
+        this.state = { ...this.state, [c.field]: c.to };
+        this.notes.push(`${c.field} changed from ${c.from} to ${c.to}: ${c.why}`);
+      }
+      scenario = scenarioOf(this.state);
+      this.layout = this.explorer.setScenario(scenario);
     } catch (e) {
       // The message names the field: fall back to its default so the widget keeps working.
       const field = /^(\w+)/.exec(e.message)?.[1];
-      const key = ["values", "typecode", "dtype", "numpy", "n"].includes(field) ? field : null;
-      this.notes.push(`${e.message}${key ? `; ${key} reset to ${DEFAULTS[key]}` : ""}`);
+      const key = ["values", "typecode", "dtype", "numpy", "n", "profile", "container"].includes(field)
+        ? field
+        : null;
       if (key && this.state[key] !== DEFAULTS[key]) {
+        this.notes.push(`${e.message}; ${key} reset to ${DEFAULTS[key]}`);
         this.state = { ...this.state, [key]: DEFAULTS[key] };
         return this.update();
       }
-      this.layout = before;
+      this.notes.push(e.message);
+      if (!this.drawn && this.state !== DEFAULTS) {
+        // Nothing drawn yet: the defaults always draw.
+        this.state = { ...DEFAULTS, panels: this.state.panels };
+        return this.update();
+      }
+      this.syncControls();
       this.showNotes(this.notes);
       return;
     }
+    this.drawn = scenario;
     this.compare = this.explorer.compareLayout();
     this.syncControls();
     this.showNotes(this.notes);
@@ -348,17 +384,35 @@ export class BoxedVsPacked extends HTMLElement {
     const shown = (k) => !this.panels[k].section.hidden;
     // One layout read for every panel (they share the content width), then only writes.
     const width = this.controls.clientWidth;
-    for (const k of ["flame", "bars", "heap", "code"]) if (d.has(k) && shown(k)) this.panels[k].draw(width);
+    for (const k of ["flame", "bars", "heap", "code"])
+      if (d.has(k) && shown(k)) this.guard(k, () => this.panels[k].draw(width));
     if (d.has("series") && shown("series")) {
-      this.panels.series.draw(width);
+      this.guard("series", () => this.panels.series.draw(width));
       this.lastSeriesKey = [this.state.accounting, this.state.profile, this.state.units];
-    } else if (d.has("mark") && shown("series")) this.panels.series.mark();
+    } else if (d.has("mark") && shown("series")) this.guard("series", () => this.panels.series.mark());
     this.renderHeadline();
     const count = Number(this.root.dataset.rendered ?? 0) + 1;
     this.root.dataset.rendered = String(count);
     // For the benchmarks and anyone's devtools: when the first complete picture was drawn.
     if (count === 1) performance.mark("bvp:first-render");
     this.emit("render", {});
+  }
+
+  /**
+   * Draw one panel; if it fails (a canvas without a 2D context, a browser without some API),
+   * that panel says so and the rest of the widget goes on.
+   */
+  guard(k, draw) {
+    const section = this.panels[k].section;
+    let msg = section.querySelector(":scope > .panel-error");
+    try {
+      draw();
+      msg?.remove();
+    } catch (e) {
+      msg ??= el("p", { class: "panel-error note", role: "alert" });
+      msg.textContent = `This panel could not be drawn (${e?.message ?? e}); the rest of the explorer works.`;
+      section.querySelector(":scope > h3")?.after(msg);
+    }
   }
 
   renderHeadline() {
@@ -375,6 +429,12 @@ export class BoxedVsPacked extends HTMLElement {
       el("span", { text: `${this.layout.tree.label.replace(/^x: /, "")}: ` }),
       el("b", { text: formatBytes(mine, s.units) }),
       el("span", { text: ` by ${ACC_LABEL[s.accounting]}` }),
+      acc === "allocated" && this.layout.allocatedRange
+        ? el("span", {
+            class: "range",
+            text: ` (in a fresh program; ${formatBytes(this.layout.allocatedRange[0], s.units)} to ${formatBytes(this.layout.allocatedRange[1], s.units)} as glibc's mmap threshold moves)`,
+          })
+        : "",
       s.n ? el("span", { text: `, ${(mine / s.n).toFixed(2)} B per element. ` }) : el("span", { text: ". " }),
       el("span", { text: `Boxed vs packed: ${ratio ? `${ratio.toFixed(1)}×` : "—"}.` }),
       s.container === "ndarray"

@@ -86,6 +86,28 @@ export function panel(kind, title, lede, meta = () => ({})) {
   return { id, section, main, overlay, tip, summary, table, toolbar, plot };
 }
 
+/** How long a clipboard write may take before the reader is told to copy by hand. */
+const CLIPBOARD_MS = 3000;
+
+/**
+ * Copy `text` to the clipboard and say how it went in `status`. A browser that refuses (an
+ * insecure context, a denied permission) or never answers gets the text shown to copy by hand.
+ */
+export async function copy(text, status, what) {
+  try {
+    const timeout = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error("no answer")), CLIPBOARD_MS),
+    );
+    await Promise.race([navigator.clipboard.writeText(text), timeout]);
+    status.textContent = `${what} copied.`;
+  } catch {
+    status.textContent =
+      text.length < 600 && !text.includes("\n")
+        ? `The browser did not copy it; copy it from here: ${text}`
+        : `The browser did not copy it: select the ${what.toLowerCase()} and copy it by hand.`;
+  }
+}
+
 /** Save a Blob as a file (a download link, clicked; no server involved). */
 export function download(name, blob) {
   const url = URL.createObjectURL(blob);
@@ -167,6 +189,8 @@ export function hideTip(tip) {
 }
 
 /** Size an overlay canvas like its chart and return a context scaled to CSS pixels. */
+const NO_CONTEXT = new Proxy({}, { get: () => () => {}, set: () => true });
+
 export function overlayContext(overlay, main) {
   const dpr = window.devicePixelRatio || 1;
   // The size its panel drew at (reading clientWidth here would force a layout mid-render).
@@ -175,7 +199,9 @@ export function overlayContext(overlay, main) {
     overlay.width = Math.round(w * dpr);
     overlay.height = Math.round(h * dpr);
   }
-  const ctx = overlay.getContext("2d");
+  // A canvas without a 2D context (a blocked or exhausted browser) gets one that draws nothing,
+  // so the tooltips, keyboard and tables still work.
+  const ctx = overlay.getContext("2d") ?? NO_CONTEXT;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
   return ctx;

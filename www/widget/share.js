@@ -1,7 +1,7 @@
 // Sharing the current state: a permalink to the hosted page, and the two embed forms for a
 // blog post (the custom element, or an iframe with its few-line resize snippet). URLs are
 // built from where the site's files were loaded, so they are right on any host and sub-path.
-import { el } from "./kit.js";
+import { copy, el } from "./kit.js";
 import { WWW } from "../wasm.js";
 import { toParams } from "./state.js";
 
@@ -37,19 +37,6 @@ export function iframeSnippet(state) {
     "  });",
     "</script>",
   ].join("\n");
-}
-
-async function copy(text, status, what) {
-  try {
-    await navigator.clipboard.writeText(text);
-    status.textContent = `${what} copied.`;
-  } catch {
-    // No clipboard (an insecure context, or refused): the text itself, to copy by hand.
-    status.textContent =
-      text.length < 600 && !text.includes("\n")
-        ? `The browser refused the clipboard; copy it from here: ${text}`
-        : `The browser refused the clipboard: select the ${what.toLowerCase()} and copy it by hand.`;
-  }
 }
 
 /** The share bar: Copy link, and Copy embed code (which shows both forms to copy). */

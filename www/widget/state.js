@@ -79,17 +79,20 @@ const NAMES = Object.keys(DEFAULTS);
 const has = (list, v) => list.some(([k]) => k === v);
 const short = (s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
-/** Parse "int_range:0", "int_mod:100", "constant:2.5" into a values object, or throw. */
+/**
+ * Parse "int_range:0", "int_mod:100", "constant:2.5" into a values object, or throw. Integers
+ * past 2**53 stay decimal strings (exact); a constant written with a point or an exponent
+ * ("2.0", "1e300") is a float.
+ */
 export function parseValues(text) {
   const m = /^(int_range|float_range|int_mod|constant):(-?\d+(\.\d+)?(e[+-]?\d+)?)$/i.exec(text);
   if (!m) throw new Error("must be kind:number, kind one of int_range, float_range, int_mod, constant");
   const kind = m[1];
   const num = m[2];
-  if (kind === "constant")
-    return {
-      kind,
-      value: Number.isSafeInteger(Number(num)) ? Number(num) : num.includes(".") ? Number(num) : num,
-    };
+  if (kind === "constant") {
+    if (/[.e]/i.test(num)) return { kind, value: Number(num), type: "float" };
+    return { kind, value: Number.isSafeInteger(Number(num)) ? Number(num) : num };
+  }
   if (!/^-?\d+$/.test(num)) throw new Error(`${kind} needs a whole number`);
   return kind === "int_mod"
     ? { kind, k: Number(num) }
@@ -98,7 +101,9 @@ export function parseValues(text) {
 
 export function formatValues(v) {
   const x = v.kind === "int_mod" ? v.k : v.kind === "constant" ? v.value : v.start;
-  return `${v.kind}:${x}`;
+  // A float constant keeps a point, so that it reads back as a float.
+  const float = v.kind === "constant" && v.type === "float" && !/[.e]/i.test(String(x));
+  return `${v.kind}:${x}${float ? ".0" : ""}`;
 }
 
 /**
