@@ -2,28 +2,14 @@
 // (three) widgets, the same under a strict Content-Security-Policy, attribute payloads that try
 // to become HTML or script, and the iframe embed resizing its host's iframe.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
-import { serve } from "../../scripts/serve.mjs";
-import { openPage, outDir, useBrowser } from "./harness.mjs";
+import { test } from "node:test";
+import { host, openPage, outDir, useBrowser } from "./harness.mjs";
 
 const ctx = useBrowser();
 const fixture = (f) => readFileSync(join(import.meta.dirname, "fixtures", f), "utf8");
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
-
-/**
- * Serve `files` from a second server: another origin (another port), as a blog is. Returns
- * its URL; the server closes with the test file's browser.
- */
-async function host(files) {
-  const dir = mkdtempSync(join(tmpdir(), "bvp-host-"));
-  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
-  const s = await serve({ dir });
-  after(() => s.server.close());
-  return s.url;
-}
 
 const shadowCount = (page, id, sel) =>
   page.evaluate(

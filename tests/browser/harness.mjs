@@ -1,7 +1,8 @@
 // Shared set-up for the browser tests: one static server and one Chromium per test file, and
 // pages that fail the test on any console error or uncaught page error. The server serves
 // dist/, the site as hosted (bundled, minified), unless a test asks for another directory.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { launch } from "../../scripts/browser.mjs";
@@ -63,3 +64,15 @@ export const renderCount = (page, sel = "boxed-vs-packed") =>
     (s) => Number(document.querySelector(s)?.shadowRoot?.querySelector(".bvp")?.dataset.rendered ?? 0),
     sel,
   );
+
+/**
+ * Serve `files` ({ name: body }) from a second server: another origin (another port), as a
+ * blog is. Returns its URL; the server closes after the test file.
+ */
+export async function host(files) {
+  const dir = mkdtempSync(join(tmpdir(), "bvp-host-"));
+  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
+  const s = await serve({ dir });
+  after(() => s.server.close());
+  return s.url;
+}

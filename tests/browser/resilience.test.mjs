@@ -3,22 +3,13 @@
 // clipboard costs only its own part; the lab keeps its promises; typed numbers are kept; an RTL
 // host does not mirror the widget. The number of combinations tried is printed.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import { serve } from "../../scripts/serve.mjs";
-import { openPage, rendered, useBrowser, widget } from "./harness.mjs";
+import { host, openPage, rendered, useBrowser, widget } from "./harness.mjs";
 
 const ctx = useBrowser();
-
-async function host(files) {
-  const dir = mkdtempSync(join(tmpdir(), "bvp-host-"));
-  for (const [name, body] of Object.entries(files)) writeFileSync(join(dir, name), body);
-  const s = await serve({ dir });
-  after(() => s.server.close());
-  return s.url;
-}
 
 const shown = (page) =>
   page.evaluate(() => {
@@ -275,7 +266,7 @@ test("a clipboard that never answers gets a status within a few seconds", async 
   await page.close();
 });
 
-test("the lab: no worker left behind, the site's API has no crash switch, downloads describe the run", async () => {
+test("the lab: the site's API has no crash switch, and downloads describe the run that ran", async () => {
   const page = await openPage(ctx, "/index.html?n=1000");
   await rendered(page);
   const testPanic = await page.evaluate(() => {
