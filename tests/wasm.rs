@@ -246,6 +246,26 @@ fn values_only_js_can_hold_are_named_by_field() {
     Reflect::set(&values, &"again".into(), &values).expect("set");
     let msg = error_message(layout(o));
     assert!(msg.starts_with("values.again: does not apply"), "{msg}");
+    // A cycle, or 5,000 levels, under a field the scenario does not have: refused by its name
+    // before anything is read (it used to overrun the stack and trap the instance).
+    let o = js(ARTICLE);
+    Reflect::set(&o, &"me".into(), &o).expect("set");
+    let msg = error_message(layout(o));
+    assert!(msg.starts_with("\"me\": unknown field"), "{msg}");
+    let deep = js(&format!(
+        r#"{{"container":"list_append","values":{{"kind":"int_range","start":0}},"n":5,"profile":"cpython-3.12","extra":{}1{}}}"#,
+        "[".repeat(5000),
+        "]".repeat(5000)
+    ));
+    let msg = error_message(layout(deep));
+    assert!(msg.starts_with("\"extra\": unknown field"), "{msg}");
+    let msg = error_message(boxed_vs_packed::resolve_scenario({
+        let o = js(ARTICLE);
+        Reflect::set(&o, &"me".into(), &o).expect("set");
+        o
+    }));
+    assert!(msg.starts_with("\"me\": unknown field"), "{msg}");
+    assert!(layout(js(ARTICLE)).is_ok(), "the instance still works");
     // undefined (and null) read as absent: an optional field left undefined is fine.
     let o = js(ARTICLE);
     Reflect::set(&o, &"typecode".into(), &JsValue::UNDEFINED).expect("set");

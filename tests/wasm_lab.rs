@@ -177,5 +177,31 @@ fn structures_that_fit_in_4_gib_run() {
             num(&r, "pages.afterBuild") * 65536.0 > 2.0 * 1024.0 * 1024.0 * 1024.0,
             "{json}"
         );
+        assert_eq!(get(&r, "comparison"), JsValue::TRUE, "{json}");
     }
+}
+
+/// A packed structure whose boxed comparison cannot fit beside it (10**8 uint8: 100 MB packed,
+/// about 4.8 GB as a list) runs alone, its boxed times and sums null.
+#[wasm_bindgen_test]
+fn a_packed_structure_too_big_to_compare_runs_alone() {
+    let json = r#"{"container":"ndarray","dtype":"uint8","values":{"kind":"int_mod","k":256},"n":100000000,"profile":"cpython-3.14"}"#;
+    let r = run_lab(JSON::parse(json).unwrap(), JsValue::UNDEFINED).expect("runs");
+    assert_eq!(get(&r, "comparison"), JsValue::FALSE);
+    assert_eq!(num(&r, "requested"), num(&r, "model.requested"));
+    for t in [
+        "buildBoxed",
+        "traverseBoxed",
+        "traverseShuffled",
+        "freeBoxed",
+    ] {
+        assert!(get(&r, &format!("timesMs.{t}")).is_null(), "{t}");
+    }
+    assert!(get(&r, "sums.boxed").is_null());
+    assert!(num(&r, "timesMs.traversePacked") >= 0.0);
+    // The packed sum is the values' own: 10**8 / 256 rounds of 0..255, and 0..(10**8 % 256).
+    let rounds = 100_000_000u64 / 256;
+    let rest = 100_000_000u64 % 256;
+    let want = rounds * (0..256).sum::<u64>() + (0..rest).sum::<u64>();
+    assert_eq!(num(&r, "sums.packed.ints"), want as f64);
 }

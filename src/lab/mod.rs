@@ -49,12 +49,14 @@ impl Default for Options {
 /// Wall times in milliseconds.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Times {
-    pub build_boxed: f64,
+    /// The boxed side's steps: None for a packed scenario whose boxed comparison did not fit
+    /// beside it (see `Report::comparison`).
+    pub build_boxed: Option<f64>,
     pub build_packed: f64,
-    pub traverse_boxed: f64,
+    pub traverse_boxed: Option<f64>,
     pub traverse_packed: f64,
     pub traverse_shuffled: Option<f64>,
-    pub free_boxed: f64,
+    pub free_boxed: Option<f64>,
     pub free_packed: f64,
     pub heap_map: f64,
     /// Touching the run's memory before the build (first-touch page faults).
@@ -85,8 +87,11 @@ pub struct Report {
     /// Linear memory in 64 KiB pages: at the start, after the build, at the end.
     pub pages: [u64; 3],
     pub times: Times,
+    /// Whether the other side of the comparison was built: always for a boxed scenario (its
+    /// packed copy is small); for a packed one, only if the boxed list fits beside it in 4 GiB.
+    pub comparison: bool,
     /// Checksums of the traversals: boxed and packed must agree.
-    pub sum_boxed: (i64, f64),
+    pub sum_boxed: Option<(i64, f64)>,
     pub sum_packed: (i64, f64),
     pub sum_shuffled: Option<(i64, f64)>,
     pub log_events: u64,
@@ -100,12 +105,17 @@ pub struct Clock<'a> {
 }
 
 /// Bytes the run will need at most: the mapping area (pointer arrays and data buffers), the
-/// structure's objects as the model sizes them plus pool and segment slack, the comparison's
-/// objects when the scenario is packed, and room for the log and bookkeeping.
-pub fn estimate_bytes(s: &Scenario) -> u64 {
+/// structure's objects as the model sizes them plus pool and segment slack, the boxed
+/// comparison's objects when the scenario is packed (if `with_comparison`), and room for the
+/// log and bookkeeping.
+pub fn estimate_bytes(s: &Scenario, with_comparison: bool) -> u64 {
     let l = layout(s);
     let objects = l.totals.allocated + l.totals.allocated / 10;
-    let comparison = if s.container.is_boxed() { 0 } else { 48 * s.n };
+    let comparison = if s.container.is_boxed() || !with_comparison {
+        0
+    } else {
+        48 * s.n
+    };
     // Without a mapping area (wasm32, or small buffers) buffers grow by realloc inside the
     // heap, leaving their old copies behind, next to the packed comparison's buffer.
     let unmapped_buffers = if map_area_bytes(s) == 0 {
@@ -208,7 +218,11 @@ fn warm_up(s: &Scenario, opts: &Options, now: &dyn Fn() -> f64) -> Result<f64> {
 fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     let now = clock.now;
     let progress = clock.progress;
-    let needed = estimate_bytes(s);
+    // A packed structure whose boxed comparison cannot fit beside it runs alone.
+    let boxed = s.container.is_boxed();
+    let comparison =
+        boxed || !cfg!(target_arch = "wasm32") || estimate_bytes(s, true) <= MEMORY_LIMIT;
+    let needed = estimate_bytes(s, comparison);
     let start_bytes = memory_bytes();
     // Memory this instance grew before is free again inside it, so only what can never fit is
     // refused up front; committing the memory below finds out the rest.
@@ -274,75 +288,62 @@ fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     let t_map = now() - t_map;
 
     // 2. The other side of the comparison: packed next to boxed, boxed next to packed.
-    let boxed = s.container.is_boxed();
+    let as_list = Scenario {
+        container: Container::ListAppend,
+        ..*s
+    };
     let t1 = now();
-    let other = if boxed {
-        b.build_packed(
-            s,
-            Item::of(&Scenario {
-                container: Container::ListAppend,
-                ..*s
-            }),
-            true,
-            None,
-            &mut |i| report_progress("build packed", i, s.n),
-        )?
-    } else {
-        let as_list = Scenario {
-            container: Container::ListAppend,
-            ..*s
-        };
-        b.build_list(
+    let (boxed_b, packed_b) = if boxed {
+        let packed = b.build_packed(s, Item::of(&as_list), true, None, &mut |i| {
+            report_progress("build packed", i, s.n)
+        })?;
+        (Some(built), packed)
+    } else if comparison {
+        let list = b.build_list(
             &as_list,
             ListBuild::Append,
             &shared,
             What::Comparison,
             &mut |i| report_progress("build boxed", i, s.n),
-        )?
+        )?;
+        (Some(list), built)
+    } else {
+        (None, built)
     };
     let t_other = now() - t1;
-    let (boxed_s, packed_s) = if boxed {
-        (&built, &other)
-    } else {
-        (&other, &built)
-    };
 
     // 3. Traversals.
     report_progress("traverse", 0, s.n)?;
-    let t = now();
-    let sum_boxed = b.sum_boxed(boxed_s, &mut |i| {
-        report_progress("sum through pointers", i, s.n)
-    })?;
-    let traverse_boxed = now() - t;
-    let t = now();
-    let sum_packed = b.sum_packed(packed_s);
-    let traverse_packed = now() - t;
-    let (traverse_shuffled, sum_shuffled) = if opts.shuffle {
-        let order = b.shuffled_slots(boxed_s, &mut |i| report_progress("shuffle", i, s.n))?;
+    let (mut traverse_boxed, mut sum_boxed, mut traverse_shuffled, mut sum_shuffled) =
+        (None, None, None, None);
+    if let Some(bs) = &boxed_b {
         let t = now();
-        let sum = b.sum_objects(&order, &mut |i| report_progress("sum shuffled", i, s.n))?;
-        (Some(now() - t), Some(sum))
-    } else {
-        (None, None)
-    };
+        sum_boxed =
+            Some(b.sum_boxed(bs, &mut |i| report_progress("sum through pointers", i, s.n))?);
+        traverse_boxed = Some(now() - t);
+        if opts.shuffle {
+            let order = b.shuffled_slots(bs, &mut |i| report_progress("shuffle", i, s.n))?;
+            let t = now();
+            sum_shuffled =
+                Some(b.sum_objects(&order, &mut |i| report_progress("sum shuffled", i, s.n))?);
+            traverse_shuffled = Some(now() - t);
+        }
+    }
+    let t = now();
+    let sum_packed = b.sum_packed(&packed_b);
+    let traverse_packed = now() - t;
 
     // 4. Free, element by element, as CPython's deallocators do.
     report_progress("free", 0, s.n)?;
-    let as_list = Scenario {
-        container: Container::ListAppend,
-        ..*s
-    };
-    let (boxed_b, packed_b) = if boxed {
-        (built, other)
-    } else {
-        (other, built)
-    };
     let boxed_scn = if boxed { *s } else { as_list };
-    let t = now();
-    b.free(boxed_b, &boxed_scn, None, &mut |i| {
-        report_progress("free", i, s.n)
-    })?;
-    let free_boxed = now() - t;
+    let mut free_boxed = None;
+    if let Some(bb) = boxed_b {
+        let t = now();
+        b.free(bb, &boxed_scn, None, &mut |i| {
+            report_progress("free", i, s.n)
+        })?;
+        free_boxed = Some(now() - t);
+    }
     let t = now();
     b.free(packed_b, s, None, &mut |i| report_progress("free", i, s.n))?;
     let free_packed = now() - t;
@@ -353,9 +354,9 @@ fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     drop(heap);
 
     let (build_boxed, build_packed) = if boxed {
-        (t_build, t_other)
+        (Some(t_build), t_other)
     } else {
-        (t_other, t_build)
+        (comparison.then_some(t_other), t_build)
     };
     Ok(Report {
         profile: s.profile,
@@ -384,6 +385,7 @@ fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
             commit: t_commit,
             warm_up: 0.0,
         },
+        comparison,
         sum_boxed,
         sum_packed,
         sum_shuffled,

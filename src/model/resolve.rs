@@ -95,19 +95,25 @@ impl Scenario {
         }
         if let Some((lo, hi, what)) = s.int_type() {
             // An integer type stores ints: the same values, as ints.
+            // A float constant goes straight to the int the type can hold: one change, not two.
             let as_ints = match s.values {
-                Values::FloatRange { start } => Some(Values::IntRange { start }),
-                Values::Constant(Const::Float(f)) => Some(Values::Constant(Const::Int(
-                    (f.trunc() as i128).clamp(i64::MIN as i128, I64_MAX),
-                ))),
+                Values::FloatRange { start } => Some((Values::IntRange { start }, false)),
+                Values::Constant(Const::Float(f)) => {
+                    let int = f.trunc() as i128;
+                    let held = int.clamp(lo, hi);
+                    Some((Values::Constant(Const::Int(held)), held != int))
+                }
                 _ => None,
             };
-            if let Some(to) = as_ints {
-                set_values(
-                    &mut s,
-                    to,
-                    format!("{what} stores integers: the same values as ints"),
-                );
+            if let Some((to, clamped)) = as_ints {
+                let why = if clamped {
+                    format!(
+                        "{what} stores integers in {lo}..{hi}: the value as the nearest of them"
+                    )
+                } else {
+                    format!("{what} stores integers: the same values as ints")
+                };
+                set_values(&mut s, to, why);
             }
             // Values past the type's range: i % m, which fits, or a constant clamped into it.
             if let Some((a, b)) = s.values.int_bounds(s.n) {
@@ -207,6 +213,22 @@ mod tests {
         )
         .nearest_valid();
         assert_eq!(s.values, Values::Constant(Const::Int(127)));
+        // A float constant past the type's range: one change, straight to the nearest int held.
+        let (s, c) = scenario(
+            Container::Array(Typecode('h')),
+            Values::Constant(Const::Float(1e300)),
+            10,
+        )
+        .nearest_valid();
+        assert_eq!(s.values, Values::Constant(Const::Int(32767)));
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            (c[0].to.as_str(), c[0].why.as_str()),
+            (
+                "constant:32767",
+                "typecode 'h' stores integers in -32768..32767: the value as the nearest of them"
+            )
+        );
         let (s, c) = Scenario {
             container: Container::Ndarray(Dtype::Int64),
             numpy: Numpy::V121,

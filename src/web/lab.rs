@@ -44,6 +44,13 @@ pub struct LabOptionsInput {
     pub unknown: BTreeMap<String, Loose>,
 }
 
+fn unknown_option(key: &str) -> Error {
+    Error::invalid(
+        format!("options.{}", key.chars().take(32).collect::<String>()),
+        "unknown option; allowed: allocator, shuffle, onProgress",
+    )
+}
+
 fn flag(field: &str, v: &Loose, default: bool) -> Result<bool> {
     match v {
         Loose::Null => Ok(default),
@@ -60,10 +67,7 @@ impl TryFrom<LabOptionsInput> for Options {
 
     fn try_from(o: LabOptionsInput) -> Result<Options> {
         if let Some((key, _)) = o.unknown.iter().find(|(_, v)| **v != Loose::Null) {
-            return Err(Error::invalid(
-                format!("options.{}", key.chars().take(32).collect::<String>()),
-                "unknown option; allowed: allocator, shuffle, onProgress",
-            ));
+            return Err(unknown_option(key));
         }
         let mode = match &o.allocator {
             Loose::Null => Mode::CPython,
@@ -91,7 +95,13 @@ fn options_from_js(value: &JsValue) -> Result<(Options, Option<Function>)> {
     if value.is_undefined() || value.is_null() {
         return Ok((Options::default(), None));
     }
-    let input: LabOptionsInput = from_js(value, "options", &OPTION_FIELDS, "an object")?;
+    let input: LabOptionsInput = from_js(
+        value,
+        "options",
+        &OPTION_FIELDS,
+        "an object",
+        unknown_option,
+    )?;
     let wants_progress = input.on_progress != Loose::Null;
     let opts = Options::try_from(input)?;
     let progress = if wants_progress {
@@ -148,12 +158,12 @@ struct PagesOut {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct TimesOut {
-    build_boxed: f64,
+    build_boxed: Option<f64>,
     build_packed: f64,
-    traverse_boxed: f64,
+    traverse_boxed: Option<f64>,
     traverse_packed: f64,
     traverse_shuffled: Option<f64>,
-    free_boxed: f64,
+    free_boxed: Option<f64>,
     free_packed: f64,
     heap_map: f64,
     commit: f64,
@@ -178,7 +188,7 @@ impl From<(i64, f64)> for SumOut {
 
 #[derive(Serialize)]
 struct SumsOut {
-    boxed: SumOut,
+    boxed: Option<SumOut>,
     packed: SumOut,
     shuffled: Option<SumOut>,
 }
@@ -192,6 +202,9 @@ struct ReportOut {
     allocator: &'static str,
     n: u64,
     boxed: bool,
+    /// Whether the other side was built (a packed structure's boxed comparison is skipped when
+    /// it cannot fit beside it; its times and sums are then null).
+    comparison: bool,
     /// Bytes requested building the structure, measured.
     requested: u64,
     /// Bytes the allocators handed out for them (null for "rust").
@@ -221,6 +234,7 @@ impl From<&Report> for ReportOut {
             },
             n: r.n,
             boxed: r.boxed,
+            comparison: r.comparison,
             requested: r.requested,
             allocated: r.allocated,
             allocations: r.allocations,
@@ -264,7 +278,7 @@ impl From<&Report> for ReportOut {
                 warm_up: t.warm_up,
             },
             sums: SumsOut {
-                boxed: r.sum_boxed.into(),
+                boxed: r.sum_boxed.map(SumOut::from),
                 packed: r.sum_packed.into(),
                 shuffled: r.sum_shuffled.map(SumOut::from),
             },

@@ -53,14 +53,19 @@ fn js_kind(value: &JsValue) -> String {
     }
 }
 
-/// Read a plain JS object into the boundary type `T`. `what` names the whole value in errors;
-/// `fields` are the ones it has, so that a field serde could not even buffer (a function or a
-/// BigInt past 64 bits under an unknown name) is still named.
+/// Read a plain JS object into the boundary type `T`. `what` names the whole value in errors,
+/// `fields` are the ones it has, and `unknown(key)` is the error for any other key.
+///
+/// Unknown keys are refused before serde reads anything: serde would buffer their values whole
+/// (its `flatten` does), without the depth limit [`loose::Loose`] puts on every known field, and
+/// a cyclic value there would recurse until the stack overran linear memory. A key whose value
+/// is undefined or null is as good as absent.
 fn from_js<T: serde::de::DeserializeOwned>(
     value: &JsValue,
     what: &str,
     fields: &[&str],
     expected: &str,
+    unknown: impl Fn(&str) -> Error,
 ) -> Result<T, Error> {
     if !value.is_object() || Array::is_array(value) {
         return Err(Error::invalid(
@@ -68,26 +73,20 @@ fn from_js<T: serde::de::DeserializeOwned>(
             format!("must be {expected} (got {})", js_kind(value)),
         ));
     }
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-        let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
-        match keys
-            .iter()
-            .filter_map(|k| k.as_string())
-            .find(|k| !fields.contains(&k.as_str()))
-        {
-            Some(key) => Error::invalid(
-                format!(
-                    "{what}.{}",
-                    crate::model::num::quote(&key).trim_matches('"')
-                ),
-                format!(
-                    "unknown field holding a value that cannot be read; allowed fields: {}",
-                    fields.join(", ")
-                ),
-            ),
-            None => Error::invalid(what, format!("could not be read ({e})")),
+    let object: &js_sys::Object = value.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if fields.contains(&name.as_str()) {
+            continue;
         }
-    })
+        let absent =
+            js_sys::Reflect::get(object, &key).is_ok_and(|v| v.is_null() || v.is_undefined());
+        if !absent {
+            return Err(unknown(&name));
+        }
+    }
+    serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|e| Error::invalid(what, format!("could not be read ({e})")))
 }
 
 /// Read and check a scenario from JS.
@@ -102,14 +101,8 @@ fn scenario_input_from_js(value: &JsValue) -> Result<ScenarioInput, Error> {
         "scenario",
         &SCENARIO_FIELDS,
         "an object with fields container, values, n, profile",
+        unknown_field_error,
     )
-    .map_err(|e| match e {
-        // An unknown top-level field is named the way the TryFrom names it.
-        Error::Invalid { field, .. } if field.starts_with("scenario.") => {
-            unknown_field_error(&field["scenario.".len()..])
-        }
-        e => e,
-    })
 }
 
 /// The nearest scenario Python accepts, for a widget that must always draw: each field is
