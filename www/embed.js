@@ -8,7 +8,11 @@ const widget = document.querySelector("boxed-vs-packed");
 const params = new URLSearchParams(location.search);
 for (const name of [...Object.keys(DEFAULTS), "compact", "theme"]) {
   const v = params.get(name);
-  if (v !== null) widget.setAttribute(name, v);
+  // compact is an on/off switch: compact, compact=1 or compact=true turn it on.
+  if (name === "compact") {
+    if (v !== null && !["0", "false", "no", "off"].includes(v.trim().toLowerCase()))
+      widget.setAttribute(name, "");
+  } else if (v !== null) widget.setAttribute(name, v);
 }
 widget.start();
 

@@ -92,6 +92,11 @@ function setMode(mode) {
       c.focus(location.hash);
       return c;
     });
+    classroom.catch((e) => {
+      // The exercises could not load (a network failure, a broken instance): say so, once.
+      room.textContent = `The exercises could not load (${e?.message ?? e}). Reload the page to try again.`;
+      classroom = null;
+    });
   }
 }
 

@@ -411,3 +411,35 @@ test("float16 past 65504 shows NumPy's warning, and the allocator figure its ran
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("setState checks what it is given, as an attribute would be, and a theme change keeps the notes", async () => {
+  const page = await openPage(ctx, "/index.html?n=1000");
+  await rendered(page);
+  await page.evaluate(() =>
+    document.querySelector("boxed-vs-packed").setState({
+      profile: "wasm32",
+      n: -5,
+      accounting: "bogus",
+      values: "int_range:x",
+      colour: "red",
+    }),
+  );
+  await page.waitForFunction(() => document.querySelector("boxed-vs-packed").state.profile === "wasm32-3.13");
+  let w = await shown(page);
+  assert.equal(w.state.n, 1000);
+  assert.equal(w.state.values, "int_range:0");
+  assert.equal(w.state.accounting, "tracemalloc");
+  for (const re of [
+    /n=-5 ignored: n must be a whole number/,
+    /accounting=bogus ignored: allowed: /,
+    /values=int_range:x ignored/,
+    /colour ignored: not a setting/,
+  ])
+    assert.match(w.note, re);
+  await page.evaluate(() => document.querySelector("boxed-vs-packed").setAttribute("theme", "dark"));
+  w = await shown(page);
+  assert.match(w.note, /colour ignored: not a setting/);
+  assert.equal(w.drawnFlame, true);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -2,7 +2,14 @@
 // measured bytes next to the model's with an "equal" check, timings and linear-memory growth.
 import { el } from "../widget/kit.js";
 import { runLab } from "./client.js";
-import { exactBytes, formatBytes, formatCount, formatMs, labelledBytes } from "../widget/units.js";
+import {
+  exactBytes,
+  formatBytes,
+  formatCount,
+  formatMs,
+  formatPerElement,
+  labelledBytes,
+} from "../widget/units.js";
 
 /**
  * Mount the lab into `root`. `getScenario()` returns the current scenario; `getUnits()` the
@@ -66,8 +73,8 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
           },
         },
       );
-      show(r);
-      status.textContent = verdict(r);
+      show(r, scenario);
+      status.textContent = verdict(r, scenario);
       // The heap map's set-up in a task of its own: no main-thread task near 50 ms.
       await new Promise((ok) => setTimeout(ok));
       onResult(r, scenario);
@@ -80,15 +87,21 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
     }
   }
 
-  function verdict(r) {
+  /** What ran, so that results stay readable once the controls have moved on. */
+  function what(s) {
+    const type = s.typecode ? ` '${s.typecode}'` : s.dtype ? ` ${s.dtype}` : "";
+    return `${s.container}${type} of ${formatCount(s.n)} on ${s.profile}`;
+  }
+
+  function verdict(r, scenario) {
     delete root.dataset.error;
     const eq = r.equal.requested && r.equal.allocated !== false;
     return eq
-      ? `Measured equals modelled: ${exactBytes(r.requested)} requested${r.allocated === null ? "" : `, ${exactBytes(r.allocated)} allocated`}.`
+      ? `Measured equals modelled for ${what(scenario)}: ${exactBytes(r.requested)} requested${r.allocated === null ? "" : `, ${exactBytes(r.allocated)} allocated`}.`
       : "Measured and modelled differ: see the table.";
   }
 
-  function show(r) {
+  function show(r, scenario) {
     const u = getUnits();
     const check = (ok) =>
       ok === null || ok === undefined
@@ -106,14 +119,14 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
     const bytes = el(
       "table",
       { class: "lab-bytes" },
-      el("caption", { text: `What the lab allocated for ${formatCount(r.n)} elements (${r.profile})` }),
+      el("caption", { text: `What the lab allocated for ${what(scenario)}` }),
       el(
         "thead",
         {},
         el(
           "tr",
           {},
-          el("th", { scope: "col", text: "" }),
+          el("th", { scope: "col", text: "figure" }),
           el("th", { scope: "col", text: "measured" }),
           el("th", { scope: "col", text: "model" }),
           el("th", { scope: "col", text: "check" }),
@@ -140,11 +153,14 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
         el("td", { text: formatMs(ms) }),
         el("td", { text: note }),
       );
-    const perEl = (ms) => (r.n ? `${((ms * 1e6) / r.n).toFixed(1)} ns per element` : "");
+    const skipped = "not built: the boxed list would not fit beside it in 4 GiB";
+    const perEl = (ms) => (ms === null ? skipped : formatPerElement(ms, r.n));
     const times = el(
       "table",
       { class: "lab-times" },
-      el("caption", { text: "Wall times in this browser (performance.now)" }),
+      el("caption", {
+        text: `Wall times in this browser (performance.now)${r.comparison ? "" : "; the packed structure ran alone"}`,
+      }),
       el(
         "thead",
         {},

@@ -59,7 +59,10 @@ th[scope=row], thead th:first-child { text-align: left; }
 .lab-controls label { flex-wrap: wrap; }
 .lab-controls progress { flex: 1 1 8em; }
 .lab-status { margin: .5em 0; font-weight: 600; }
+.lab-results { overflow-x: auto; }
 .lab-results table { margin: .3em 0 .6em; }
+.lab-results tbody th, .lab-bytes td, .lab-times td:last-child { white-space: normal; }
+.lab-times td:last-child { min-width: 7em; }
 .check.ok { color: #1a7f37; font-weight: 700; }
 .bvp[data-theme=dark] .check.ok { color: #6fdd8b; }
 .check.bad { color: var(--bad); font-weight: 700; }

@@ -18,7 +18,7 @@ import {
   readState,
   scenarioOf,
 } from "./state.js";
-import { ACC, ACC_LABEL, formatBytes, formatCount } from "./units.js";
+import { ACC, ACC_LABEL, exactBytes, formatBytes, formatCount } from "./units.js";
 import { wasm } from "../wasm.js";
 import { styleSheet } from "./css.js";
 
@@ -89,7 +89,7 @@ export class BoxedVsPacked extends HTMLElement {
   attributeChangedCallback(name) {
     if (name === "theme") {
       this.applyTheme();
-      if (this.noteEl) this.showNotes(this.notes);
+      if (this.noteEl) this.showNotes(this.shownNotes ?? this.notes);
     }
     if (!this.explorer) return;
     if (STATE_ATTRS.includes(name)) {
@@ -104,10 +104,19 @@ export class BoxedVsPacked extends HTMLElement {
     this.notes = notes;
   }
 
-  /** The current state, and a way to change parts of it (the page uses both). */
+  /**
+   * The current state, and a way to change parts of it (the page uses both). A part is checked
+   * as an attribute would be: a bad one keeps its current value and says so in the notes.
+   */
   setState(partial, notes = []) {
-    this.state = { ...this.state, ...partial };
-    this.notes = notes;
+    const { state, notes: bad } = readState((k) => partial[k] ?? null, this.state);
+    const unknown = Object.keys(partial).filter((k) => !(k in DEFAULTS));
+    this.state = state;
+    this.notes = [
+      ...notes,
+      ...bad,
+      ...unknown.map((k) => `${String(k).slice(0, 40)} ignored: not a setting`),
+    ];
     if (this.explorer) this.update();
   }
 
@@ -141,10 +150,12 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   start() {
-    this.started ??= (async () => {
+    if (this.started) return this.started;
+    const run = (async () => {
       try {
         this.api = await wasm();
-        if (!this.isConnected) return;
+        // Removed meanwhile, or removed and added again (which started another run): stop here.
+        if (!this.isConnected || this.started !== run) return;
         this.explorer = new this.api.Explorer();
         this.readAttributes();
         this.build();
@@ -162,7 +173,8 @@ export class BoxedVsPacked extends HTMLElement {
         );
       }
     })();
-    return this.started;
+    this.started = run;
+    return run;
   }
 
   build() {
@@ -283,6 +295,7 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   showNotes(notes, invalid = null) {
+    this.shownNotes = notes;
     // Python's own warnings about the scenario drawn stay while it is drawn.
     const warnings = this.layout?.warnings?.map((w) => `⚠ ${w}`) ?? [];
     this.noteEl.textContent = [...notes, this.themeNote, ...warnings].filter(Boolean).join(" · ");
@@ -301,7 +314,8 @@ export class BoxedVsPacked extends HTMLElement {
     for (const r of f.accounting) r.checked = r.value === s.accounting;
     const v = parseValues(s.values);
     f.valueKind.value = v.kind;
-    f.valueNum.value = String(v.kind === "int_mod" ? v.k : v.kind === "constant" ? v.value : v.start);
+    // The number as the state writes it ("2.0" stays a float, big ints stay exact).
+    f.valueNum.value = s.values.slice(s.values.indexOf(":") + 1);
     this.valueLabel.textContent = { int_mod: "k (values 0 … k-1)", constant: "the value" }[v.kind] ?? "start";
     f.typecode.closest(".field").hidden = s.container !== "array";
     f.dtype.closest(".field").hidden = s.container !== "ndarray";
@@ -332,9 +346,12 @@ export class BoxedVsPacked extends HTMLElement {
       const key = ["values", "typecode", "dtype", "numpy", "n", "profile", "container"].includes(field)
         ? field
         : null;
-      if (key && this.state[key] !== DEFAULTS[key]) {
-        this.notes.push(`${e.message}; ${key} reset to ${DEFAULTS[key]}`);
-        this.state = { ...this.state, [key]: DEFAULTS[key] };
+      // The value drawn last, if there is one (a typed value Rust refuses keeps the reader's
+      // scenario), else the default.
+      const back = this.drawnState?.[key] ?? DEFAULTS[key];
+      if (key && this.state[key] !== back) {
+        this.notes.push(`${e.message}; ${key} kept at ${back}`);
+        this.state = { ...this.state, [key]: back };
         return this.update();
       }
       this.notes.push(e.message);
@@ -348,6 +365,7 @@ export class BoxedVsPacked extends HTMLElement {
       return;
     }
     this.drawn = scenario;
+    this.drawnState = { ...this.state };
     this.compare = this.explorer.compareLayout();
     this.syncControls();
     this.showNotes(this.notes);
@@ -398,6 +416,17 @@ export class BoxedVsPacked extends HTMLElement {
     this.emit("render", {});
   }
 
+  /** glibc's range for the allocator figure, in the units shown, or exact when they round alike. */
+  rangeNote() {
+    const [lo, hi] = this.layout.allocatedRange;
+    let [a, b] = [formatBytes(lo, this.state.units), formatBytes(hi, this.state.units)];
+    if (a === b) [a, b] = [exactBytes(lo), exactBytes(hi)];
+    return el("span", {
+      class: "range",
+      text: ` (in a fresh program; ${a} to ${b} as glibc's mmap threshold moves)`,
+    });
+  }
+
   /**
    * Draw one panel; if it fails (a canvas without a 2D context, a browser without some API),
    * that panel says so and the rest of the widget goes on.
@@ -429,12 +458,7 @@ export class BoxedVsPacked extends HTMLElement {
       el("span", { text: `${this.layout.tree.label.replace(/^x: /, "")}: ` }),
       el("b", { text: formatBytes(mine, s.units) }),
       el("span", { text: ` by ${ACC_LABEL[s.accounting]}` }),
-      acc === "allocated" && this.layout.allocatedRange
-        ? el("span", {
-            class: "range",
-            text: ` (in a fresh program; ${formatBytes(this.layout.allocatedRange[0], s.units)} to ${formatBytes(this.layout.allocatedRange[1], s.units)} as glibc's mmap threshold moves)`,
-          })
-        : "",
+      acc === "allocated" && this.layout.allocatedRange ? this.rangeNote() : "",
       s.n ? el("span", { text: `, ${(mine / s.n).toFixed(2)} B per element. ` }) : el("span", { text: ". " }),
       el("span", { text: `Boxed vs packed: ${ratio ? `${ratio.toFixed(1)}×` : "—"}.` }),
       s.container === "ndarray"

@@ -107,14 +107,15 @@ export function formatValues(v) {
 }
 
 /**
- * Read state from a string lookup (URLSearchParams.get or getAttribute). Returns
- * { state, notes }: notes name each bad parameter and what was used instead.
+ * Read state from a string lookup (URLSearchParams.get or getAttribute), over `base` (the
+ * defaults, or the state a partial change applies to). Returns { state, notes }: notes name
+ * each bad parameter, what is allowed, and what was used instead.
  */
-export function readState(get) {
-  const state = { ...DEFAULTS };
+export function readState(get, base = DEFAULTS) {
+  const state = { ...base };
   const notes = [];
   const bad = (name, value, why) => {
-    notes.push(`${name}=${short(value)} ignored: ${why}; using ${DEFAULTS[name]}`);
+    notes.push(`${name}=${short(value)} ignored: ${why}; using ${base[name]}`);
   };
   for (const name of NAMES) {
     const raw = get(name);
