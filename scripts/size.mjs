@@ -11,7 +11,7 @@ import { distDir } from "./dist.mjs";
 // + 5 KiB measured for the nearest valid scenario, NumPy's warnings, glibc's mmap-threshold ranges
 // and the widget's fault isolation (issue 11: 171,946 B built); + 1 KiB for its hostile-input
 // fixes (unknown fields refused before reading, the lab's packed-only runs, setState checked:
-// 172,236 B built, 204 B past 168 KiB).
+// 172,284 B built, 252 B past 168 KiB).
 export const BUDGET_GZIP = 169 * 1024;
 
 function walk(dir) {
