@@ -56,10 +56,10 @@ fn js_kind(value: &JsValue) -> String {
 /// Read a plain JS object into the boundary type `T`. `what` names the whole value in errors,
 /// `fields` are the ones it has, and `unknown(key)` is the error for any other key.
 ///
-/// Unknown keys are refused before serde reads anything: serde would buffer their values whole
-/// (its `flatten` does), without the depth limit [`loose::Loose`] puts on every known field, and
-/// a cyclic value there would recurse until the stack overran linear memory. A key whose value
-/// is undefined or null is as good as absent.
+/// This is the one place unknown keys are refused, before serde reads anything: only the known
+/// fields are then read, each through [`loose::Loose`] with its depth limit, so a cyclic or
+/// deeply nested value under an unknown key is never walked (it used to overrun the stack). A
+/// key whose value is undefined or null is as good as absent, and serde skips it.
 fn from_js<T: serde::de::DeserializeOwned>(
     value: &JsValue,
     what: &str,

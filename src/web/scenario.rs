@@ -3,8 +3,6 @@
 //! typed, then checked field by field by `TryFrom` into the model's [`Scenario`]. Every error
 //! names the field (`values.start`) and says what is allowed.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::loose::Loose;
@@ -48,20 +46,8 @@ pub struct ScenarioInput {
     pub profile: Loose,
     /// ndarray only: "2" (the default: NumPy 1.22 and later) or "1.21".
     pub numpy: Loose,
-    /// Fields a scenario does not have, to be named in the error.
-    #[serde(flatten)]
-    pub unknown: BTreeMap<String, Loose>,
-}
-
-impl ScenarioInput {
-    /// The first field a scenario does not have (an unknown field set to null or undefined is
-    /// as good as absent).
-    pub fn unknown_field(&self) -> Option<&str> {
-        self.unknown
-            .iter()
-            .find(|(_, v)| **v != Loose::Null)
-            .map(|(k, _)| k.as_str())
-    }
+    // Fields a scenario does not have are refused by name before serde reads the object (see
+    // `web::from_js`); serde skips any that are left, which are null or undefined.
 }
 
 /// The error for a field the scenario does not have.
@@ -89,9 +75,6 @@ impl ScenarioInput {
     /// combination is not checked (see [`Scenario::nearest_valid`]).
     pub fn fields(self) -> Result<Scenario> {
         let input = self;
-        if let Some(key) = input.unknown_field() {
-            return Err(unknown_field_error(key));
-        }
         let profile_s = required_str(Some(&input.profile), "profile", PROFILE_NAMES)?;
         let profile = Profile::parse(profile_s).ok_or_else(|| {
             Error::invalid(
