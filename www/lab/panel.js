@@ -1,6 +1,6 @@
 // The lab panel: runs the scenario for real in a worker, shows progress with Cancel, then the
 // measured bytes next to the model's with an "equal" check, timings and linear-memory growth.
-import { el } from "../widget/kit.js";
+import { dataTable, el } from "../widget/kit.js";
 import { runLab } from "./client.js";
 import {
   exactBytes,
@@ -107,37 +107,20 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
       ok === null || ok === undefined
         ? el("span", { class: "check na", text: "not observable" })
         : el("span", { class: ok ? "check ok" : "check bad", text: ok ? "✓ equal" : "✗ differs" });
-    const row = (label, measured, model, ok) =>
-      el(
-        "tr",
-        {},
-        el("th", { scope: "row", text: label }),
-        el("td", { text: measured === null ? "not observable" : exactBytes(measured) }),
-        el("td", { text: exactBytes(model) }),
-        el("td", {}, check(ok)),
-      );
-    const bytes = el(
-      "table",
-      { class: "lab-bytes" },
-      el("caption", { text: `What the lab allocated for ${what(scenario)}` }),
-      el(
-        "thead",
-        {},
-        el(
-          "tr",
-          {},
-          el("th", { scope: "col", text: "figure" }),
-          el("th", { scope: "col", text: "measured" }),
-          el("th", { scope: "col", text: "model" }),
-          el("th", { scope: "col", text: "check" }),
-        ),
-      ),
-      el(
-        "tbody",
-        {},
+    const row = (label, measured, model, ok) => [
+      label,
+      measured === null ? "not observable" : exactBytes(measured),
+      exactBytes(model),
+      check(ok),
+    ];
+    const bytes = dataTable(
+      `What the lab allocated for ${what(scenario)}`,
+      ["figure", "measured", "model", "check"],
+      [
         row("requested (tracemalloc)", r.requested, r.model.requested, r.equal.requested),
         row("allocated (blocks)", r.allocated, r.model.allocated, r.equal.allocated),
-      ),
+      ],
+      { class: "lab-bytes" },
     );
     const held = el(
       "p",
@@ -145,36 +128,13 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
       `Held from the system: ${exactBytes(r.held.total)} = ${labelledBytes(r.held.total, u)}: ${heldText(r, u)}.`,
     );
     const t = r.timesMs;
-    const time = (label, ms, note) =>
-      el(
-        "tr",
-        {},
-        el("th", { scope: "row", text: label }),
-        el("td", { text: formatMs(ms) }),
-        el("td", { text: note }),
-      );
+    const time = (label, ms, note) => [label, formatMs(ms), note];
     const skipped = "not built: the boxed list would not fit beside it in 4 GiB";
     const perEl = (ms) => (ms === null ? skipped : formatPerElement(ms, r.n));
-    const times = el(
-      "table",
-      { class: "lab-times" },
-      el("caption", {
-        text: `Wall times in this browser (performance.now)${r.comparison ? "" : "; the packed structure ran alone"}`,
-      }),
-      el(
-        "thead",
-        {},
-        el(
-          "tr",
-          {},
-          el("th", { scope: "col", text: "step" }),
-          el("th", { scope: "col", text: "time" }),
-          el("th", { scope: "col", text: "per element" }),
-        ),
-      ),
-      el(
-        "tbody",
-        {},
+    const times = dataTable(
+      `Wall times in this browser (performance.now)${r.comparison ? "" : "; the packed structure ran alone"}`,
+      ["step", "time", "per element"],
+      [
         time("build boxed (objects + pointers)", t.buildBoxed, perEl(t.buildBoxed)),
         time("build packed (one buffer)", t.buildPacked, perEl(t.buildPacked)),
         time("sum through pointers, in order", t.traverseBoxed, perEl(t.traverseBoxed)),
@@ -184,7 +144,8 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
           : time("sum through pointers, shuffled", t.traverseShuffled, perEl(t.traverseShuffled)),
         time("free boxed", t.freeBoxed, perEl(t.freeBoxed)),
         time("commit memory first (page faults)", t.commit, "before the clock, not in build"),
-      ),
+      ],
+      { class: "lab-times" },
     );
     const pages = el(
       "p",

@@ -137,24 +137,31 @@ export function fillTable(wrap, caption, head, rows) {
 
 function buildTable(wrap) {
   const { caption, head, rows } = wrap.data;
-  const t = el(
+  wrap.replaceChildren(dataTable(caption, head, rows));
+}
+
+/**
+ * A table with a caption, column headers and rows whose first cell heads the row. A cell is
+ * text or a node; a row that is null is left out.
+ */
+export function dataTable(caption, head, rows, props = {}) {
+  const cell = (tag, c, extra = {}) =>
+    c instanceof Node ? el(tag, extra, c) : el(tag, { ...extra, text: c });
+  return el(
     "table",
-    {},
+    props,
     el("caption", { text: caption }),
-    el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { scope: "col", text: h })))),
+    el("thead", {}, el("tr", {}, ...head.map((h) => cell("th", h, { scope: "col" })))),
     el(
       "tbody",
       {},
-      ...rows.map((r) =>
-        el(
-          "tr",
-          {},
-          ...r.map((c, i) => (i === 0 ? el("th", { scope: "row", text: c }) : el("td", { text: c }))),
+      ...rows
+        .filter(Boolean)
+        .map((r) =>
+          el("tr", {}, ...r.map((c, i) => (i === 0 ? cell("th", c, { scope: "row" }) : cell("td", c)))),
         ),
-      ),
     ),
   );
-  wrap.replaceChildren(t);
 }
 
 /**
