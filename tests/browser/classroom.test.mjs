@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { openPage, outDir, rendered, useBrowser, widget } from "./harness.mjs";
+import { openPage, outDir, rendered, useBrowser, widget, modelLayout } from "./harness.mjs";
 
 const ctx = useBrowser();
 
@@ -19,15 +19,14 @@ test("one exercise: wrong answer, hint, right answer, reveal; progress survives 
   assert.equal(await page.locator(".story").first().isVisible(), false, "the story steps aside");
 
   // The model's answer, from layout() itself (not from the page's text).
-  const truth = await page.evaluate(
-    () =>
-      document.querySelector("boxed-vs-packed").api.layout({
-        n: 1e6,
-        container: "list_append",
-        values: { kind: "int_range", start: 0 },
-        profile: "cpython-3.12",
-      }).totals.requested,
-  );
+  const truth = (
+    await modelLayout(page, {
+      n: 1e6,
+      container: "list_append",
+      values: { kind: "int_range", start: 0 },
+      profile: "cpython-3.12",
+    })
+  ).totals.requested;
   const answer = card.getByLabel("Your answer");
   await answer.fill("10");
   await card.getByLabel("unit").selectOption("MB");

@@ -48,6 +48,10 @@ export async function openPage(ctx, path, { viewport = { width: 1280, height: 90
 /** The explorer widget on a page (playwright's CSS locators pierce its open shadow root). */
 export const widget = (page, sel = "boxed-vs-packed") => page.locator(sel);
 
+/** The model's own layout() of `scenario`, called through the page's widget (the truth a test compares with). */
+export const modelLayout = (page, scenario) =>
+  page.evaluate((s) => document.querySelector("boxed-vs-packed").api.layout(s), scenario);
+
 /** Wait until the widget has drawn at least `count` frames since load. */
 export async function rendered(page, count = 1, sel = "boxed-vs-packed") {
   await page.waitForFunction(

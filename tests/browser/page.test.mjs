@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { root } from "../../scripts/lib.mjs";
-import { openPage, outDir, renderCount, rendered, useBrowser, widget } from "./harness.mjs";
+import { openPage, outDir, renderCount, rendered, useBrowser, widget, modelLayout } from "./harness.mjs";
 
 const ctx = useBrowser();
 const group = (n) => n.toLocaleString("en-US");
@@ -178,15 +178,14 @@ test("every Python of the menu, 3.15 and 3.14 first; old wasm32 links keep their
     return { profile: x.state.profile, layoutProfile: x.layout.profile, total: x.layout.totals.requested };
   });
   assert.deepEqual([w.profile, w.layoutProfile], ["wasm32-3.13", "wasm32-3.13"]);
-  const direct = await page.evaluate(
-    () =>
-      document.querySelector("boxed-vs-packed").api.layout({
-        container: "list_append",
-        values: { kind: "int_range", start: 0 },
-        n: 1000,
-        profile: "wasm32-3.13",
-      }).totals.requested,
-  );
+  const direct = (
+    await modelLayout(page, {
+      container: "list_append",
+      values: { kind: "int_range", start: 0 },
+      n: 1000,
+      profile: "wasm32-3.13",
+    })
+  ).totals.requested;
   assert.equal(w.total, direct);
   // An ndarray shows the NumPy control; 1.21 on CPython 3.14 moves the Python to 3.10, and says so.
   await widget(page).locator("select[name=container]").selectOption("ndarray");

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { serve } from "../../scripts/serve.mjs";
-import { host, openPage, rendered, useBrowser, widget } from "./harness.mjs";
+import { host, openPage, rendered, useBrowser, widget, modelLayout } from "./harness.mjs";
 
 const ctx = useBrowser();
 
@@ -215,15 +215,14 @@ test("the exercises work with storage that is malformed, full or disabled", asyn
     await card.waitFor();
     await card.getByRole("button", { name: "Hint (1 of 2)" }).click();
     assert.equal(await card.locator(".hints li").count(), 1, setup);
-    const truth = await page.evaluate(
-      () =>
-        document.querySelector("boxed-vs-packed").api.layout({
-          n: 1e6,
-          container: "list_append",
-          values: { kind: "int_range", start: 0 },
-          profile: "cpython-3.12",
-        }).totals.requested,
-    );
+    const truth = (
+      await modelLayout(page, {
+        n: 1e6,
+        container: "list_append",
+        values: { kind: "int_range", start: 0 },
+        profile: "cpython-3.12",
+      })
+    ).totals.requested;
     await card.getByLabel("Your answer").fill(String(truth));
     await card.getByLabel("unit").selectOption("B");
     await card.getByRole("button", { name: "Check" }).click();

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { join } from "node:path";
 import { root } from "../../scripts/lib.mjs";
 import { serve } from "../../scripts/serve.mjs";
-import { openPage, rendered, useBrowser } from "./harness.mjs";
+import { openPage, rendered, useBrowser, modelLayout } from "./harness.mjs";
 
 const ctx = useBrowser();
 let tried = 0;
@@ -151,15 +151,14 @@ test("layout() and runLab(): every bad field value throws an Error that names th
   assert.ok(rejected > results.length * 0.8, `${rejected} of ${results.length} rejected`);
   // The page still works after all that.
   assert.equal(
-    await page.evaluate(
-      () =>
-        document.querySelector("boxed-vs-packed").api.layout({
-          container: "tuple",
-          values: { kind: "int_range", start: 0 },
-          n: 5,
-          profile: "cpython-3.12",
-        }).elements.count,
-    ),
+    (
+      await modelLayout(page, {
+        container: "tuple",
+        values: { kind: "int_range", start: 0 },
+        n: 5,
+        profile: "cpython-3.12",
+      })
+    ).elements.count,
     5,
   );
   assert.deepEqual(await nothingInjected(page), { injected: 0, pwned: null });
