@@ -359,7 +359,10 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
                             Kind::Payload,
                             n,
                             Bytes::same(n * itemsize),
-                            format!("{n} values of {itemsize} bytes, stored directly: no pointer, no object header."),
+                            format!(
+                                "{} of {itemsize} bytes, stored directly: no pointer, no object header.",
+                                counted(n, "value")
+                            ),
                         ),
                         Node::leaf(
                             "over-allocation",
@@ -437,8 +440,9 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
                 n,
                 from_cache(Bytes::same(nbytes)),
                 format!(
-                    "{n} values of {} bytes, stored directly: no pointer, no object header. This is all \
+                    "{} of {} bytes, stored directly: no pointer, no object header. This is all \
                      NumPy needs per element.",
+                    counted(n, "value"),
                     dt.itemsize()
                 ),
             )];
@@ -484,8 +488,9 @@ fn pointer_array(p: Profile, how: ListBuild, buf: &Buffer, n: u64) -> Option<Nod
     let slack_explain: Text = match how {
         ListBuild::Append => Text::Owned(format!(
             "Room for future appends: list_resize over-allocates by about 1/8 so that append stays \
-             amortised O(1). This list was reallocated {} times on the way to {n} items.",
-            buf.reallocs
+             amortised O(1). This list was reallocated {} on the way to {}.",
+            counted(buf.reallocs as u64, "time"),
+            counted(n, "item")
         )),
         ListBuild::FromIter(Source::Unsized) if p.list_extend_cuts_back() => Text::Owned(format!(
             "list() of an iterator without a length starts from a guess of 8 slots, then grows like \
@@ -523,7 +528,7 @@ fn pointer_array(p: Profile, how: ListBuild, buf: &Buffer, n: u64) -> Option<Nod
                 Kind::Slots,
                 n,
                 Bytes::same(n * ptr),
-                format!("{n} pointers of {ptr} bytes, one per item."),
+                format!("{} of {ptr} bytes, one per item.", counted(n, "pointer")),
             ),
             Node::leaf(
                 "over-allocated slots",
@@ -710,11 +715,13 @@ pub fn const_text(c: Const) -> String {
 fn root_label(s: &Scenario) -> String {
     // A packed container holds its own items (a float32 array of range() holds floats), not
     // the Python objects the values came from.
+    // "1 int", "0 ints": English counts one in the singular.
     let what = match s.values {
-        _ if !s.container.is_boxed() => "items",
-        Values::FloatRange { .. } | Values::Constant(Const::Float(_)) => "floats",
-        _ => "ints",
+        _ if !s.container.is_boxed() => "item",
+        Values::FloatRange { .. } | Values::Constant(Const::Float(_)) => "float",
+        _ => "int",
     };
+
     let container: Text = match s.container {
         Container::ListAppend => "list (append loop)".into(),
         Container::ListRange => "list(...)".into(),
@@ -724,7 +731,7 @@ fn root_label(s: &Scenario) -> String {
         Container::Array(tc) => format!("array.array('{}')", tc.0).into(),
         Container::Ndarray(dt) => format!("ndarray {}", dt.name()).into(),
     };
-    format!("x: {container} of {} {what}", group_digits(s.n))
+    format!("x: {container} of {}", counted(s.n, what))
 }
 
 fn root_explain(s: &Scenario) -> String {
@@ -749,6 +756,12 @@ fn root_explain(s: &Scenario) -> String {
 }
 
 /// 1000000 → "1,000,000".
+/// `n` things in English, digits grouped: "1 int", "0 ints", "1,000 ints".
+pub fn counted(n: u64, thing: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{} {thing}{plural}", group_digits(n))
+}
+
 pub fn group_digits(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
@@ -765,6 +778,51 @@ pub fn group_digits(n: u64) -> String {
 mod tests {
     use super::*;
     use crate::model::scenario::{Dtype, Typecode};
+
+    #[test]
+    fn one_is_counted_in_the_singular() {
+        let at = |container, values, n| {
+            layout(&Scenario {
+                container,
+                values,
+                n,
+                profile: Profile::ALL[0],
+                numpy: Default::default(),
+            })
+        };
+        let one = at(Container::Tuple, Values::Constant(Const::Float(0.5)), 1);
+        assert_eq!(one.tree.label, "x: tuple of 1 float");
+        let texts = |l: &Layout| {
+            let mut all = Vec::new();
+            l.tree
+                .walk(&mut |node, _| all.push(format!("{} {}", node.label, node.explain)));
+            all.join(" | ")
+        };
+        let one = at(Container::ListAppend, Values::IntRange { start: 1000 }, 1);
+        assert_eq!(one.tree.label, "x: list (append loop) of 1 int");
+        assert!(
+            texts(&one).contains("1 pointer of 8 bytes"),
+            "{}",
+            texts(&one)
+        );
+        assert!(!texts(&one).contains(" 1 items"), "{}", texts(&one));
+        let one = at(
+            Container::Ndarray(Dtype::Float16),
+            Values::IntRange { start: 0 },
+            1,
+        );
+        assert!(
+            texts(&one).contains("1 value of 2 bytes"),
+            "{}",
+            texts(&one)
+        );
+        let none = at(
+            Container::Array(Typecode('d')),
+            Values::IntRange { start: 0 },
+            0,
+        );
+        assert_eq!(none.tree.label, "x: array.array('d') of 0 items");
+    }
 
     #[test]
     fn node_bytes_sum_to_parents() {
