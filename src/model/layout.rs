@@ -675,23 +675,35 @@ fn times(mut n: Node, count: u64) -> Node {
 }
 
 fn shared_node(p: Profile, s: &Shared) -> Node {
-    let (label, explain): (Text, &str) = match s.kind {
-        SharedKind::SmallInts => (
+    let (label, explain): (Text, Text) = match s.kind {
+        // 256 until 3.14, 1024 from 3.15 (Profile::small_int_max).
+        SharedKind::SmallInts if p.small_int_max() == 256 => (
             "small ints -5..256 (shared)".into(),
             "CPython creates the ints -5 to 256 once at start-up and reuses them: these slots point at \
-             objects that already existed, so they cost nothing new.",
+             objects that already existed, so they cost nothing new."
+                .into(),
+        ),
+        SharedKind::SmallInts => (
+            format!("small ints -5..{} (shared)", p.small_int_max()).into(),
+            format!(
+                "CPython creates the ints -5 to {} once at start-up and reuses them: these slots point \
+                 at objects that already existed, so they cost nothing new.",
+                p.small_int_max()
+            )
+            .into(),
         ),
         SharedKind::Constant(c) => (
             format!("the constant {} (shared)", const_text(c)).into(),
             "Every slot points at the same object, a constant of the code that already existed: one \
-             object, n references.",
+             object, n references."
+                .into(),
         ),
         SharedKind::RangeStart(v) => (
             format!("range start {} (shared)", v).into(),
-            "A range past C long hands out its own start object first; it existed before x was built.",
+            "A range past C long hands out its own start object first; it existed before x was built."
+                .into(),
         ),
     };
-    let _ = p;
     Node::leaf(
         label,
         Kind::Shared,
@@ -822,6 +834,30 @@ mod tests {
             0,
         );
         assert_eq!(none.tree.label, "x: array.array('d') of 0 items");
+    }
+
+    #[test]
+    fn the_small_int_label_follows_the_cache() {
+        for (name, label) in [
+            ("cpython-3.14", "small ints -5..256 (shared)"),
+            ("cpython-3.15", "small ints -5..1024 (shared)"),
+        ] {
+            let l = layout(&Scenario {
+                container: Container::ListRange,
+                values: Values::IntMod { k: 1000 },
+                n: 2000,
+                profile: Profile::parse(name).unwrap(),
+                numpy: Default::default(),
+            });
+            let shared = l
+                .tree
+                .children
+                .iter()
+                .find(|c| c.kind == Kind::Shared)
+                .unwrap();
+            assert_eq!(shared.label, label);
+            assert_eq!(shared.count, if name.ends_with("15") { 1000 } else { 257 });
+        }
     }
 
     #[test]
