@@ -1,8 +1,8 @@
 // The page: reads the state from the URL (a bad parameter falls back to its default with a
 // note naming it), hands it to the embedded <boxed-vs-packed> as attributes, keeps the URL in
 // step with it (back and forward work), and fills the story's live numbers.
-import { DEFAULTS, isWasm32, readState, toParams } from "./widget/state.js";
-import { ACC, formatBytes, formatCount } from "./widget/units.js";
+import { DEFAULTS, readState, toParams } from "./widget/state.js";
+import { ARTICLE, tell } from "./page/story.js";
 import { wasm, wasmModule } from "./wasm.js";
 import "./widget/element.js";
 
@@ -12,10 +12,6 @@ wasmModule();
 
 const widget = document.getElementById("explorer");
 const note = document.querySelector(".url-note");
-const PROFILE = {
-  "wasm32-3.13": "Pyodide 0.29 (CPython 3.13 on wasm32)",
-  "wasm32-3.14": "Pyodide 314 (CPython 3.14 on wasm32)",
-};
 
 const MODES = ["explore", "exercises"];
 let classroom = null;
@@ -44,7 +40,7 @@ widget.addEventListener("change", (e) => {
   // The widget's own change event; a native one (composed, from inside it) carries no detail.
   if (!e.detail?.state) return;
   const { state } = e.detail;
-  story(state);
+  story(e.detail);
   if (restoring) return;
   clearTimeout(pushTimer);
   // One history entry per settled change, not one per slider step.
@@ -108,63 +104,26 @@ for (const a of document.querySelectorAll(".tabs a")) {
   });
 }
 
-const bind = (name, text) => {
-  for (const node of document.querySelectorAll(`[data-bind="${name}"]`)) node.textContent = text;
-};
-
-async function story(state) {
-  const api = await wasm();
-  const base = { n: state.n, profile: state.profile };
-  const list = api.layout({ ...base, container: "list_append", values: { kind: "int_range", start: 0 } });
-  const arr = api.layout({
-    ...base,
-    container: "ndarray",
-    dtype: "uint64",
-    values: { kind: "constant", value: 0 },
+// The article's own figure, one click away: its program, counted as it counted.
+document.getElementById("as-article").addEventListener("click", () => {
+  widget.setState(ARTICLE);
+  widget.scrollIntoView({
+    block: "start",
+    behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth",
   });
-  const acc = ACC[state.accounting];
-  const u = state.units;
-  const find = (tree, prefix) => {
-    const stack = [tree];
-    while (stack.length) {
-      const n = stack.pop();
-      if (n.label.startsWith(prefix)) return n;
-      stack.push(...n.children);
-    }
-    return null;
-  };
-  const ptrs = find(list.tree, "pointer array");
-  const slack = find(list.tree, "over-allocated");
-  const ints = list.tree.children.filter((c) => c.kind === "objects");
-  const oneDigit = ints.find((c) => c.label.endsWith("1 digit"));
-  const ptr = isWasm32(state.profile) ? 4 : 8;
-  bind("n", formatCount(state.n));
-  bind("profile", PROFILE[state.profile] ?? state.profile.replace("cpython-", "CPython "));
-  bind("list-total", formatBytes(list.totals[acc], u));
-  bind("array-total", formatBytes(arr.totals[acc], u));
-  bind("ratio", arr.totals[acc] ? `${(list.totals[acc] / arr.totals[acc]).toFixed(1)}×` : "—");
-  bind("list-header", `${list.tree.children[0].getsizeof} bytes`);
-  bind("ptr", String(ptr));
-  bind("slots", formatCount(list.container.capacity));
-  bind("ptr-array", ptrs ? formatBytes(ptrs[acc], u) : "no array (n = 0)");
-  bind("slack", slack ? `${formatCount(slack.requested)} bytes` : "0 bytes");
-  bind("int-getsizeof", oneDigit ? String(oneDigit.getsizeof / oneDigit.count) : "28");
-  bind("int-requested", oneDigit ? String(oneDigit.requested / oneDigit.count) : "32");
-  bind(
-    "ints",
-    formatBytes(
-      ints.reduce((a, c) => a + c[acc], 0),
-      u,
-    ),
-  );
-  bind("nd-header", String(arr.tree.children[0].requested));
-  bind("array-per", arr.perElement ? arr.perElement[acc].toFixed(2) : "—");
-  bind("list-per", list.perElement ? list.perElement[acc].toFixed(2) : "—");
-  bind("getsizeof", `${formatCount(list.container.getsizeof)} bytes`);
-  bind("getsizeof-total", `${formatCount(list.totals.getsizeof)} bytes`);
-  bind("shared", formatCount(Math.min(state.n, 257)));
-  bind("requested", `${formatCount(list.totals.requested)} bytes`);
-  bind("allocated", `${formatCount(list.totals.allocated)} bytes`);
+});
+
+/** The prose follows the explorer: the same scenario, Python, accounting and units. */
+async function story(e) {
+  const { state, layout, compare } = e;
+  const api = await wasm();
+  const article = api.layout({
+    n: ARTICLE.n,
+    container: ARTICLE.container,
+    values: { kind: "int_range", start: 0 },
+    profile: state.profile,
+  });
+  tell(document, state, layout, compare, article, api.pythonCode(e.scenario));
   if (document.body.dataset.ready !== "true") performance.mark("bvp:story-ready");
   document.body.dataset.ready = "true";
 }

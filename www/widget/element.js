@@ -375,6 +375,7 @@ export class BoxedVsPacked extends HTMLElement {
     this.invalidate("model");
     this.emit("change", {
       state: { ...this.state },
+      scenario,
       layout: this.layout,
       compare: this.compare,
       values: formatValues(parseValues(this.state.values)),

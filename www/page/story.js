@@ -1,0 +1,438 @@
+// The page's prose, written for the scenario the explorer shows: the lead, why the article's
+// 35 MB and tracemalloc's 40 MB differ, and one section per part of the picture (the container,
+// its elements, the other side of boxed vs packed, the three numbers). Every figure is read from
+// layout() results; every sentence is built from text nodes (nothing is parsed as HTML).
+import { el } from "../widget/kit.js";
+import { ACC, exactBytes, formatBytes, formatCount } from "../widget/units.js";
+import { parseValues } from "../widget/state.js";
+
+const PROFILE = {
+  "wasm32-3.13": "Pyodide 0.29 (CPython 3.13 on wasm32)",
+  "wasm32-3.14": "Pyodide 314 (CPython 3.14 on wasm32)",
+};
+const ACC_PHRASE = {
+  getsizeof: "by sys.getsizeof",
+  tracemalloc: "by tracemalloc",
+  allocator: "as the allocator holds them",
+};
+
+/** The article's program: a million ints appended to a list, counted by sys.getsizeof. */
+export const ARTICLE = {
+  n: 1000000,
+  container: "list_append",
+  values: "int_range:0",
+  accounting: "getsizeof",
+};
+
+export const profileName = (p) => PROFILE[p] ?? p.replace("cpython-", "CPython ");
+
+/** "1 int", "0 ints", "1,000,000 floats". */
+export const counted = (n, thing) => `${formatCount(n)} ${thing}${n === 1 ? "" : "s"}`;
+
+const code = (text) => el("code", { text });
+const b = (text) => el("strong", { text });
+const BOXED = ["list_append", "list_range", "list_comprehension", "list_repeat", "tuple"];
+export const isBoxed = (container) => BOXED.includes(container);
+
+/** The Python objects the values are: "int" or "float". */
+function elementType(state) {
+  const v = parseValues(state.values);
+  if (v.kind === "float_range") return "float";
+  if (v.kind === "constant") return v.type === "float" || !/^-?\d+$/.test(String(v.value)) ? "float" : "int";
+  return "int";
+}
+
+/** The container as a noun phrase: "a list built by append", "an array.array('i')". */
+function containerPhrase(state) {
+  switch (state.container) {
+    case "list_append":
+      return ["a list built by ", code("append")];
+    case "list_range":
+      return ["a list made by ", code("list(…)")];
+    case "list_comprehension":
+      return ["a list comprehension"];
+    case "list_repeat":
+      return ["a list made by ", code("[v] * n")];
+    case "tuple":
+      return ["a tuple"];
+    case "array":
+      return ["an ", code(`array.array('${state.typecode}')`)];
+    default:
+      return ["a NumPy ", code(state.dtype), " array"];
+  }
+}
+
+/** A layout's root label as a noun phrase: "x: ndarray int64 of 5 items" → "a NumPy int64 array". */
+function otherPhrase(label) {
+  const what = label.replace(/^x: /, "").replace(/ of [\d,]+ \w+$/, "");
+  const nd = /^ndarray (\w+)/.exec(what);
+  if (nd) return ["a NumPy ", code(nd[1]), " array"];
+  if (what.startsWith("array.array")) return ["an ", code(what)];
+  if (what.startsWith("tuple")) return ["a tuple"];
+  return ["a list"];
+}
+
+/** Parts with each sentence's first letter capitalised ("… 56 B. a NumPy array" → "… A NumPy array"). */
+function capitalised(parts) {
+  let start = true;
+  return parts
+    .filter((x) => x !== "")
+    .map((x) => {
+      const text = typeof x === "string" ? x : x.textContent;
+      // Code is never capitalised (np.arange is not Np.arange), but it does start a sentence.
+      const out = start && typeof x === "string" ? x[0].toUpperCase() + x.slice(1) : x;
+      start = /[.!?]\s*$/.test(text);
+      return out;
+    });
+}
+
+function find(tree, pred) {
+  const stack = [tree];
+  while (stack.length) {
+    const node = stack.pop();
+    if (pred(node)) return node;
+    stack.push(...node.children);
+  }
+  return null;
+}
+
+/** What one element is, described by the values: "the ints 0, 1, 2, …", "the int 7, n times". */
+function valuesPhrase(state, type) {
+  const v = parseValues(state.values);
+  if (state.n === 1 && v.kind !== "int_mod") {
+    const value =
+      v.kind === "constant"
+        ? String(v.value)
+        : v.kind === "float_range"
+          ? `${Number(v.start)}.0`
+          : String(v.start);
+    return [`the ${type} `, code(value)];
+  }
+  if (v.kind === "constant") return [`the ${type} `, code(String(v.value))];
+  if (v.kind === "int_mod") return ["the ints ", code(`i % ${v.k}`)];
+  const start = v.kind === "float_range" ? Number(v.start) : v.start;
+  return [
+    `the ${type}s from `,
+    code(v.kind === "float_range" ? `${start}.0`.replace(/\.0\.0$/, ".0") : String(start)),
+  ];
+}
+
+/**
+ * Fill the page's prose for the scenario shown.
+ * @param {Document} doc the page
+ * @param {object} state the widget's state (strings and numbers as in state.js)
+ * @param {object} layout layout() of the scenario shown (bytes)
+ * @param {object} other layout() of what the widget compares it with (bytes)
+ * @param {object} article layout() of the article's program on the same Python (bytes)
+ * @param {string} source pythonCode() of the scenario shown
+ */
+export function tell(doc, state, layout, other, article, source) {
+  const acc = ACC[state.accounting];
+  const u = state.units;
+  const n = state.n;
+  const type = elementType(state);
+  const boxed = isBoxed(state.container);
+  const py = profileName(state.profile);
+  const fmt = (bytes) => formatBytes(bytes, u);
+  const mine = layout.totals[acc];
+  const theirs = other.totals[acc];
+  const [bx, pk] = boxed ? [mine, theirs] : [theirs, mine];
+  const ratio = pk > 0 ? `${(bx / pk).toFixed(1)}×` : "—";
+  const shared = state.container === "list_repeat" || parseValues(state.values).kind === "constant";
+  const fill = (id, ...parts) =>
+    doc.getElementById(id)?.replaceChildren(...capitalised(parts.flat(Infinity)));
+
+  // The lead: the scenario in one sentence, then the other side of boxed vs packed.
+  const things = counted(n, type);
+  const acct = ACC_PHRASE[state.accounting];
+  if (n === 0)
+    fill(
+      "lead",
+      "Put no ",
+      `${type}s`,
+      " at all in ",
+      containerPhrase(state),
+      ` on ${py} and it still takes `,
+      b(fmt(mine)),
+      ` ${acct}: the container's own header. `,
+      otherPhrase(other.tree.label),
+      " with nothing in it takes ",
+      b(fmt(theirs)),
+      ". Raise n and watch where the bytes go, exactly, for the Python you use.",
+    );
+  else if (boxed && bx < pk)
+    fill(
+      "lead",
+      shared ? `Put ${formatCount(n)} references to one ${type} in ` : `Put ${things} in `,
+      containerPhrase(state),
+      ` on ${py} and ${n === 1 ? "it takes" : "they take"} `,
+      b(fmt(mine)),
+      ` ${acct}. `,
+      otherPhrase(other.tree.label),
+      ` of ${n === 1 ? "it" : "them"} takes `,
+      b(fmt(theirs)),
+      ": at an n this small, the array's fixed header costs more than packing saves. Raise n and watch the boxed side overtake it.",
+    );
+  else if (boxed)
+    fill(
+      "lead",
+      shared ? `Put ${formatCount(n)} references to one ${type} in ` : `Put ${things} in `,
+      containerPhrase(state),
+      ` on ${py} and ${n === 1 ? "it takes" : "they take"} `,
+      b(fmt(mine)),
+      ` ${acct}. The ${n === 1 ? "number itself" : "numbers themselves"} would fit in `,
+      b(fmt(theirs)),
+      ", which is what ",
+      otherPhrase(other.tree.label),
+      ` of ${n === 1 ? "it" : "them"} takes: the ${state.container === "tuple" ? "tuple" : "list"} costs `,
+      b(ratio),
+      " as much. Here is where every byte goes, exactly, for the Python you use.",
+    );
+  else
+    fill(
+      "lead",
+      `Put ${things} in `,
+      containerPhrase(state),
+      ` on ${py} and ${n === 1 ? "it takes" : "they take"} `,
+      b(fmt(mine)),
+      ` ${acct}: ${(mine / n).toFixed(2)} bytes each, packed side by side. `,
+      otherPhrase(other.tree.label),
+      ` of the same ${n === 1 ? type : `${type}s`} would take `,
+      b(fmt(theirs)),
+      ": ",
+      b(ratio),
+      " as much. Here is where every byte goes, exactly, for the Python you use.",
+    );
+
+  // Why the article says 35 MB and tracemalloc 40 MB: the article's program on this Python.
+  const asArticle =
+    state.n === ARTICLE.n &&
+    state.container === ARTICLE.container &&
+    state.values === ARTICLE.values &&
+    state.accounting === ARTICLE.accounting;
+  const a = article.totals;
+  const extra = a.requested - a.getsizeof;
+  fill(
+    "why-35",
+    "The article says about 35 MB for a million ints. It adds up ",
+    code("sys.getsizeof"),
+    " of the list and of every int, which is ",
+    b(exactBytes(a.getsizeof)),
+    ` on ${py}: ${formatBytes(a.getsizeof, "si")} (SI), or ${formatBytes(a.getsizeof, "iec")} (IEC)`,
+    Math.round(a.getsizeof / 2 ** 20) === 35 ? ", the article's 35" : "",
+    ". tracemalloc counts what was really asked of the allocator, ",
+    b(exactBytes(a.requested)),
+    extra > 0
+      ? `: CPython 3.11 and later allocate a whole 32-byte object for each 28-byte int, ${exactBytes(extra)} more, less the small ints that existed before. `
+      : ": the same objects, less the small ints that existed before the list was built. ",
+    asArticle ? "The explorer now shows it as the article measured." : "",
+  );
+  const button = doc.getElementById("as-article");
+  if (button) button.hidden = asArticle;
+
+  // The container.
+  const c = layout.container;
+  const header = layout.tree.children[0];
+  const ptrs = find(layout.tree, (x) => x.label.startsWith("pointer array"));
+  const slack = find(layout.tree, (x) => x.kind === "slack");
+  const ptr = state.profile.startsWith("wasm32") ? 4 : 8;
+  const items = counted(n, "item");
+  let title;
+  let body;
+  if (state.container === "tuple") {
+    title = "A tuple holds pointers";
+    body = [
+      code(source.trim().split("\n").pop()),
+      ` on ${py}. A tuple never grows, so `,
+      n === 1 ? `its one ${ptr}-byte pointer sits` : `its ${counted(n, `${ptr}-byte pointer`)} sit`,
+      " inline in the tuple object itself, after its header: ",
+      b(exactBytes(header.getsizeof)),
+      " in all, one object. Each pointer leads to an element object elsewhere in memory.",
+    ];
+  } else if (boxed) {
+    title = "A list holds pointers";
+    const how = {
+      list_append: n
+        ? [code("x = []"), ", then ", code("x.append(v)"), ` ${n === 1 ? "once" : `${formatCount(n)} times`}`]
+        : [code("x = []"), ", with nothing appended,"],
+    }[state.container] ?? [code(source.trim().split("\n").pop())];
+    body = [
+      how,
+      ` on ${py}. The list object itself is small: a header of `,
+      b(exactBytes(header.getsizeof)),
+      ptrs
+        ? [
+            ` pointing at a separate array with one ${ptr}-byte pointer per element. It holds `,
+            counted(c.capacity, "slot"),
+            ` for ${items}: `,
+            b(fmt(ptrs[acc])),
+            slack
+              ? [
+                  ", of which ",
+                  exactBytes(slack.requested),
+                  state.container === "list_append"
+                    ? " are room for appends that may never come (CPython grows the array ahead of need to keep append fast)."
+                    : " are spare slots, from how this version sizes the array when it cannot know the length ahead.",
+                ]
+              : ", exactly as many as needed: no spare slot.",
+          ]
+        : ". With no items it has no pointer array at all.",
+    ];
+  } else {
+    title =
+      state.container === "array"
+        ? "An array holds the values themselves"
+        : "NumPy holds the values themselves";
+    const buf = find(layout.tree, (x) => x.kind === "buffer");
+    const item = state.container === "array" ? find(layout.tree, (x) => x.kind === "payload") : null;
+    const size = n ? Math.round((buf ? (find(buf, (x) => x.kind === "payload")?.requested ?? 0) : 0) / n) : 0;
+    body = [
+      code(source.trim().split("\n").pop()),
+      ` on ${py} keeps a header of `,
+      b(exactBytes(header.requested)),
+      n
+        ? [
+            " and one buffer of ",
+            counted(n, `${size || Math.round((item?.requested ?? 0) / n)}-byte value`),
+            ": ",
+            b(fmt(buf ? buf[acc] : 0)),
+            ". No pointer to follow, no header per number.",
+          ]
+        : " and, with no items, no buffer.",
+    ];
+  }
+  fill("s-container", title);
+  fill("p-container", body);
+
+  // The elements.
+  const objects = layout.tree.children.filter((x) => x.kind === "objects");
+  const sharedNodes = layout.tree.children.filter((x) => x.kind === "shared");
+  if (boxed) {
+    const big = objects.reduce((a, x) => (a && a.count >= x.count ? a : x), null);
+    const each = big ? big.getsizeof / big.count : type === "int" ? 28 : 24;
+    const real = big ? big.requested / big.count : each;
+    const total = objects.reduce((a, x) => a + x[acc], 0);
+    const sharedCount = sharedNodes.reduce((a, x) => a + x.count, 0);
+    fill("s-elements", `Each ${type} is an object`);
+    fill(
+      "p-elements",
+      type === "int"
+        ? "The elements live elsewhere, each in its own heap object: a reference count, a pointer to its type, its size, then the value in 30-bit digits. "
+        : "The elements live elsewhere, each in its own heap object: a reference count, a pointer to its type, then the 8-byte double. ",
+      big
+        ? [
+            code("sys.getsizeof"),
+            ` says ${each} bytes for ${n === 1 ? "" : "each of "}`,
+            valuesPhrase(state, type),
+          ]
+        : "",
+      big && real > each
+        ? `, but CPython allocates ${real} bytes for ${n === 1 ? "it" : "every one"} (a whole struct, padding included)`
+        : "",
+      big ? ". " : "",
+      objects.length
+        ? [
+            objects.reduce((a, x) => a + x.count, 0) === 1
+              ? `The one ${type} object takes `
+              : `Together the ${counted(
+                  objects.reduce((a, x) => a + x.count, 0),
+                  `${type} object`,
+                )} take `,
+            b(fmt(total)),
+            ". ",
+          ]
+        : n
+          ? `No new ${type} object is made at all. `
+          : `With n = 0 there is no ${type} to store. `,
+      sharedCount
+        ? [
+            shared
+              ? `Every slot points at the same object, which existed before the container was built: it `
+              : `${sharedNodes
+                  .map((x) =>
+                    x.label
+                      .replace(/ \(shared\)$/, "")
+                      .replace(/(-?\d+)\.\.(\d+)/, "$1 to $2")
+                      .replace("-", "−"),
+                  )
+                  .join(", ")} already exist when Python starts and are shared, so `,
+            shared
+              ? ""
+              : sharedCount === 1
+                ? "the one among these values "
+                : `the ${formatCount(sharedCount)} of them among these values `,
+            shared || sharedCount === 1 ? "costs nothing new." : "cost nothing new.",
+          ]
+        : "",
+    );
+  } else {
+    fill("s-elements", `No object per ${type}`);
+    const objs = other.tree.children.filter((x) => x.kind === "objects");
+    fill(
+      "p-elements",
+      `A list would hold a pointer per element and ${type === "int" ? "an" : "a"} ${type} object per distinct value. For these ${counted(n, "value")}, `,
+      otherPhrase(other.tree.label),
+      " takes ",
+      b(fmt(theirs)),
+      objs.length ? [", of which its objects are ", fmt(objs.reduce((a, x) => a + x[acc], 0))] : "",
+      `. Packed, the ${type === "int" ? "ints" : "floats"} take `,
+      b(fmt(mine)),
+      ": the values are stored as raw machine numbers, converted back into Python objects only when read.",
+    );
+  }
+
+  // The other side.
+  fill("s-other", boxed ? "Packed arrays store the numbers themselves" : "Boxed, the same numbers");
+  const oh = other.tree.children[0];
+  fill(
+    "p-other",
+    boxed
+      ? [
+          otherPhrase(other.tree.label),
+          " keeps one buffer of packed values and a header of ",
+          b(exactBytes(oh.requested)),
+          ": ",
+          b(fmt(theirs)),
+          " for the same numbers",
+          n
+            ? [
+                `, ${(theirs / n).toFixed(2)} bytes each against the ${state.container === "tuple" ? "tuple" : "list"}'s `,
+                (mine / n).toFixed(2),
+                ". No pointer to follow, no header per number.",
+              ]
+            : ".",
+        ]
+      : [
+          otherPhrase(other.tree.label),
+          ` of the same values on ${py} takes `,
+          b(fmt(theirs)),
+          n ? `: ${(theirs / n).toFixed(2)} bytes each against ${(mine / n).toFixed(2)} packed.` : ".",
+        ],
+  );
+
+  // The three numbers, for the scenario shown.
+  fill(
+    "p-three",
+    code("sys.getsizeof(x)"),
+    boxed ? " counts the container and its pointers only: " : " counts the header and the buffer it owns: ",
+    b(exactBytes(c.getsizeof)),
+    ". tracemalloc counts what building ",
+    code("x"),
+    " asked the allocator for: ",
+    b(exactBytes(layout.totals.requested)),
+    ". The allocator hands out whole blocks, so it really holds ",
+    b(exactBytes(layout.totals.allocated)),
+    state.profile.startsWith("wasm32")
+      ? ": emscripten's dlmalloc chunks. "
+      : ": pymalloc's 16-byte size classes up to 512 bytes, malloc's chunks and pages above. ",
+    boxed
+      ? [
+          "Summing ",
+          code("sys.getsizeof"),
+          " over the container and each distinct element, as the article did, gives ",
+          b(exactBytes(layout.totals.getsizeof)),
+          ".",
+        ]
+      : "",
+  );
+}
