@@ -13,6 +13,37 @@ wasmModule();
 const widget = document.getElementById("explorer");
 const note = document.querySelector(".url-note");
 
+const motion = () => (matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth");
+
+// In the exercises, the explorer must not give an answer away: it stays hidden until the reader
+// asks for it or reveals an answer, and it hides again whenever it shows the scenario of the
+// exercise being worked on, until that one is solved or revealed.
+let explorerWanted = false;
+let openExercise = null;
+const gateBox = document.getElementById("gate");
+const gateText = document.getElementById("gate-text");
+const showsAnswer = (ex) =>
+  !!ex && !ex.done() && Object.entries(ex.state).every(([k, v]) => String(widget.state[k]) === String(v));
+
+function gate() {
+  const exercises = document.body.dataset.mode === "exercises";
+  const hide = exercises && (!explorerWanted || showsAnswer(openExercise));
+  widget.hidden = hide;
+  gateBox.hidden = !hide;
+  if (!hide) return;
+  gateText.textContent = showsAnswer(openExercise)
+    ? `The explorer is hidden: it shows the scenario of exercise ${openExercise.number}, "${openExercise.title}", and would give its answer away. Check your answer or reveal it, and the explorer comes back.`
+    : "The explorer is hidden while you work, so that it does not give an answer away. Reveal an answer to see its scenario there, or open the explorer to try your own.";
+}
+
+document.getElementById("gate-open").addEventListener("click", () => {
+  explorerWanted = true;
+  // Opened on purpose: not on the answer of the exercise at hand.
+  if (showsAnswer(openExercise)) widget.setState({ n: widget.state.n === 1000 ? 1001 : 1000 });
+  gate();
+  widget.shadowRoot.querySelector("input")?.focus();
+});
+
 const MODES = ["explore", "exercises"];
 let classroom = null;
 
@@ -41,6 +72,7 @@ widget.addEventListener("change", (e) => {
   if (!e.detail?.state) return;
   const { state } = e.detail;
   story(e.detail);
+  gate();
   if (restoring) return;
   clearTimeout(pushTimer);
   // One history entry per settled change, not one per slider step.
@@ -75,14 +107,21 @@ function setMode(mode) {
     else a.removeAttribute("aria-current");
   const room = document.getElementById("classroom");
   room.hidden = mode !== "exercises";
+  gate();
   if (mode === "exercises" && !classroom) {
     room.textContent = "Loading the exercises…";
     classroom = Promise.all([import("./classroom/classroom.js"), wasm()]).then(([m, api]) => {
       const c = m.mountClassroom(room, {
         api,
         reveal(state) {
+          explorerWanted = true;
           widget.setState({ ...state, accounting: state.accounting ?? widget.state.accounting });
-          widget.scrollIntoView({ block: "start" });
+          gate();
+          widget.scrollIntoView({ block: "start", behavior: motion() });
+        },
+        open(ex) {
+          openExercise = ex;
+          gate();
         },
       });
       c.focus(location.hash);
@@ -109,7 +148,7 @@ document.getElementById("as-article").addEventListener("click", () => {
   widget.setState(ARTICLE);
   widget.scrollIntoView({
     block: "start",
-    behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth",
+    behavior: motion(),
   });
 });
 

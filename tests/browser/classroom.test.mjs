@@ -31,14 +31,17 @@ test("one exercise: wrong answer, hint, right answer, reveal; progress survives 
   await answer.fill("10");
   await card.getByLabel("unit").selectOption("MB");
   await card.getByRole("button", { name: "Check" }).click();
-  assert.match(await card.locator(".feedback").textContent(), /^Not yet: that is 75% below/);
+  assert.match(await card.locator(".feedback").textContent(), /^Not yet: read as 10 MB, that is 75% below/);
   await card.getByRole("button", { name: "Hint (1 of 2)" }).click();
   assert.match(await card.locator(".hints li").first().textContent(), /8-byte pointers/);
 
   await answer.fill(String((truth / 2 ** 20).toFixed(1)));
   await card.getByLabel("unit").selectOption("MiB");
   await card.getByRole("button", { name: "Check" }).click();
-  assert.match(await card.locator(".feedback").textContent(), /^Right: the model says 40,440,504 bytes/);
+  assert.match(
+    await card.locator(".feedback").textContent(),
+    /^Right: read as 38\.6 MiB; the model says 40,440,504 bytes/,
+  );
   assert.equal(await page.locator(".ex-progress [role=status]").textContent(), "1 of 15 solved.");
 
   const before = await widget(page)
@@ -66,6 +69,84 @@ test("one exercise: wrong answer, hint, right answer, reveal; progress survives 
   await page.getByRole("button", { name: "Reset progress" }).click();
   assert.equal(await page.locator(".ex-progress [role=status]").textContent(), "0 of 15 solved.");
   assert.equal(await page.locator("#ex-list .hints li").count(), 0);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("an open exercise does not show its answer in the explorer, until it is revealed", async () => {
+  const page = await openPage(ctx, "/index.html?mode=exercises");
+  await rendered(page);
+  const explorer = widget(page);
+  const gate = page.locator("#gate");
+  await page.locator("#ex-list").waitFor();
+  // At first the explorer stays out of the way (its default is exercise 1's scenario on 3.14).
+  assert.equal(await explorer.isVisible(), false);
+  assert.equal(await gate.isVisible(), true);
+  await page.getByRole("button", { name: "Show the explorer anyway" }).click();
+  assert.equal(await explorer.isVisible(), true);
+
+  // Working on exercise 1 while the explorer shows its scenario: hidden, and the note says why.
+  await page.locator("#ex-list").getByLabel("Your answer").focus();
+  await page.evaluate(() =>
+    document.querySelector("boxed-vs-packed").setState({
+      n: 1000000,
+      container: "list_append",
+      values: "int_range:0",
+      profile: "cpython-3.12",
+    }),
+  );
+  await page.waitForFunction(() => document.querySelector("boxed-vs-packed").hidden);
+  assert.match(await page.locator("#gate-text").textContent(), /exercise 1, "A million ints in a list"/);
+  const headline = await explorer.locator(".headline").textContent();
+  assert.equal(await explorer.locator(".headline").isVisible(), false, `hidden: ${headline}`);
+
+  // Another scenario is fine; the answer's comes back only with the reveal, which scrolls to it.
+  await page.evaluate(() => document.querySelector("boxed-vs-packed").setState({ n: 5000 }));
+  await page.waitForFunction(() => !document.querySelector("boxed-vs-packed").hidden);
+  await page.locator("#ex-list").getByRole("button", { name: "Reveal the answer" }).click();
+  await page.waitForFunction(() => document.querySelector("boxed-vs-packed").state.n === 1000000);
+  assert.equal(await explorer.isVisible(), true);
+  await page.waitForFunction(() => {
+    const r = document.querySelector("boxed-vs-packed").getBoundingClientRect();
+    return r.top >= -1 && r.top < innerHeight / 2;
+  });
+  await page.screenshot({ path: join(outDir, "exercise-revealed.png") });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("answers are read with their unit, a decimal comma, and the unit the question asks in", async () => {
+  const page = await openPage(ctx, "/index.html?mode=exercises", { locale: "de-DE" });
+  await page.locator("#ex-list").waitFor();
+  const check = async (id, text) => {
+    const card = page.locator(`#ex-${id}`);
+    await card.getByLabel("Your answer").fill(text);
+    await card.getByRole("button", { name: "Check" }).click();
+    return card.locator(".feedback").textContent();
+  };
+  assert.match(await check("list", "40.44 MB"), /^Right: read as 40\.44 MB;/);
+  assert.match(await check("list", "40,44 MB"), /^Right: read as 40\.44 MB;/);
+  assert.match(await check("list", "38,57 MiB"), /^Right: read as 38\.57 MiB;/);
+  assert.equal(
+    await page.locator("#ex-list").getByLabel("unit").inputValue(),
+    "MiB",
+    "the typed unit is shown",
+  );
+  assert.match(await check("list", "40.440.504"), /^Not yet: read as 40440504 MiB, that is \d+% above/);
+  assert.match(await check("list", "40.440.504 B"), /^Right: read as 40440504 B;/);
+  // "bytes per element": the field's unit is B, so 36 reads as 36 B, not 36 MB.
+  assert.equal(await page.locator("#ex-two-digits").getByLabel("unit").inputValue(), "B");
+  const perElement = await check("two-digits", "36");
+  assert.match(perElement, /read as 36 B/);
+  assert.ok(!/\d{4,}% (above|below)/.test(perElement), perElement);
+  assert.match(
+    await check("list", "40 parsecs"),
+    /"parsecs" is not a unit: use B, kB, MB, GB, KiB, MiB or GiB/,
+  );
+  assert.match(await check("ratio", "4,4×"), /read as 4\.4×/);
+  const key = await page.locator(".answer-key").textContent();
+  assert.ok(key.includes("How many times as much? "), key);
+  assert.ok(!key.includes("?:"), key);
   assert.deepEqual(page.problems, []);
   await page.close();
 });

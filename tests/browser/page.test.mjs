@@ -133,7 +133,9 @@ test("changing n updates the URL, the prose and the charts; back restores the pr
   await page.goBack();
   await page.waitForFunction(() => document.querySelector("boxed-vs-packed").state.n === 1000000);
   assert.equal(new URL(page.url()).search, "");
-  await page.waitForFunction(() => document.getElementById("lead").textContent.startsWith("Put 1,000,000 ints"));
+  await page.waitForFunction(() =>
+    document.getElementById("lead").textContent.startsWith("Put 1,000,000 ints"),
+  );
   assert.equal(await exact.inputValue(), "1000000");
   assert.deepEqual(page.problems, []);
   await page.close();

@@ -6,17 +6,9 @@
 import { el } from "../widget/kit.js";
 import { exactBytes, labelledBytes } from "../widget/units.js";
 import { EXERCISES } from "./exercises.js";
+import { UNITS, decimalSeparator, readAnswer } from "./answer.js";
 
 const KEY = "boxed-vs-packed:exercises";
-const UNITS = [
-  ["B", 1],
-  ["kB", 1e3],
-  ["MB", 1e6],
-  ["GB", 1e9],
-  ["KiB", 2 ** 10],
-  ["MiB", 2 ** 20],
-  ["GiB", 2 ** 30],
-];
 
 /**
  * One exercise's progress, from whatever storage held: only known fields of the right type
@@ -79,9 +71,14 @@ const show = (ex, v) =>
       ? exactBytes(v)
       : `${exactBytes(v)} = ${labelledBytes(v, "si")}`;
 
-/** Mount the exercises into `root`; `reveal(state)` shows a scenario in the explorer. */
-export function mountClassroom(root, { api, reveal }) {
+/**
+ * Mount the exercises into `root`. `reveal(state)` shows a scenario in the explorer;
+ * `open(exercise)` is told which exercise the reader is working on (its `state`, its number, and
+ * `done()`: solved or revealed), so the page can keep the explorer from showing its answer.
+ */
+export function mountClassroom(root, { api, reveal, open = () => {} }) {
   const progress = store();
+  const decimal = decimalSeparator(navigator.language);
   const count = el("span", { role: "status" });
   const resetBtn = el("button", { type: "button", text: "Reset progress" });
   const printBtn = el("button", { type: "button", text: "Print a worksheet" });
@@ -103,9 +100,11 @@ export function mountClassroom(root, { api, reveal }) {
         : el(
             "select",
             { "aria-label": "unit" },
-            ...UNITS.map(([u]) => el("option", { value: u, text: u, selected: u === "MB" })),
+            ...UNITS.map(([u]) => el("option", { value: u, text: u, selected: u === ex.ask })),
           );
     const feedback = el("p", { class: "feedback", role: "status", "aria-live": "polite" });
+    const done = () => !!(progress.get(ex.id).solved || progress.get(ex.id).revealed);
+    const opened = { number: i + 1, title: ex.title, state: ex.state, done };
     const hints = el("ol", { class: "hints" });
     const hintBtn = el("button", { type: "button" });
     const revealBtn = el("button", { type: "button", text: "Reveal the answer" });
@@ -141,7 +140,13 @@ export function mountClassroom(root, { api, reveal }) {
     );
     list.append(card);
     key.append(
-      el("li", {}, el("strong", { text: `${ex.title}: ` }), `${show(ex, answer)}. ${ex.explain(api)}`),
+      // "How many times as much? 4.40×", not "How many times as much?: 4.40×".
+      el(
+        "li",
+        {},
+        el("strong", { text: /[?!.]$/.test(ex.title) ? `${ex.title} ` : `${ex.title}: ` }),
+        `${show(ex, answer)}. ${ex.explain(api)}`,
+      ),
     );
 
     const paint = () => {
@@ -164,23 +169,29 @@ export function mountClassroom(root, { api, reveal }) {
 
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      const v = Number(input.value.trim().replace(/[,_\s]/g, ""));
-      if (input.value.trim() === "" || !Number.isFinite(v)) {
-        feedback.textContent = "Enter a number, for example 40.4, and pick its unit.";
+      const read = readAnswer(input.value, { ratio: ex.unit === "ratio", decimal });
+      if (read.error) {
+        feedback.textContent = `${read.error}.`;
+        feedback.className = "feedback bad";
         input.setAttribute("aria-invalid", "true");
         return;
       }
       input.removeAttribute("aria-invalid");
+      // A unit typed with the number wins, and the menu shows it.
+      if (read.unit) unit.value = read.unit;
+      const v = read.value;
       const given = ex.unit === "ratio" ? v : v * UNITS.find(([u]) => u === unit.value)[1];
+      const as = ex.unit === "ratio" ? `${v}×` : `${v} ${unit.value}`;
       const off = (given - answer) / answer;
       if (Math.abs(off) <= ex.tolerance) {
-        feedback.textContent = `Right: the model says ${show(ex, answer)}; yours is within ${(Math.abs(off) * 100).toFixed(1)}%.`;
+        feedback.textContent = `Right: read as ${as}; the model says ${show(ex, answer)}; yours is within ${(Math.abs(off) * 100).toFixed(1)}%.`;
         feedback.className = "feedback ok";
         progress.set(ex.id, { solved: true });
         updateCount();
+        open(opened);
       } else {
         const shown = progress.get(ex.id).hints ?? 0;
-        feedback.textContent = `Not yet: that is ${(Math.abs(off) * 100).toFixed(0)}% ${off < 0 ? "below" : "above"} the model's figure.${
+        feedback.textContent = `Not yet: read as ${as}, that is ${(Math.abs(off) * 100).toFixed(0)}% ${off < 0 ? "below" : "above"} the model's figure.${
           shown < ex.hints.length ? " A hint may help." : ""
         }`;
         feedback.className = "feedback bad";
@@ -194,8 +205,12 @@ export function mountClassroom(root, { api, reveal }) {
     revealBtn.addEventListener("click", () => {
       progress.set(ex.id, { revealed: true });
       paint();
+      open(opened);
       reveal(ex.state);
     });
+    // Working on an exercise (focus anywhere in its card) opens it.
+    card.addEventListener("focusin", () => open(opened));
+    card.opened = opened;
   });
 
   resetBtn.addEventListener("click", () => {
@@ -203,6 +218,7 @@ export function mountClassroom(root, { api, reveal }) {
     for (const paint of cards.values()) paint();
     for (const f of list.querySelectorAll(".feedback")) f.textContent = "";
     updateCount();
+    open(null);
   });
   printBtn.addEventListener("click", () => window.print());
   updateCount();
@@ -211,7 +227,7 @@ export function mountClassroom(root, { api, reveal }) {
     el("h2", { id: "exercises-h", text: "Exercises" }),
     el("p", {
       class: "hint",
-      text: "Predict first, then check: every answer is computed by the same model as the explorer. Hints cost nothing; the reveal shows the scenario in the explorer below. Progress stays in this browser.",
+      text: "Predict first, then check: every answer is computed by the same model as the explorer. Type the number with its unit (40.4 MB, 36 B) or pick the unit. Hints cost nothing; the explorer below stays out of the way while you work on an exercise, and the reveal shows its scenario there. Progress stays in this browser.",
     }),
     el("p", { class: "ex-progress" }, count, " ", resetBtn, " ", printBtn),
     list,
@@ -229,6 +245,7 @@ export function mountClassroom(root, { api, reveal }) {
       if (card) {
         card.scrollIntoView();
         card.querySelector("a")?.focus();
+        if (card.opened) open(card.opened);
       }
     },
     count: EXERCISES.length,

@@ -39,7 +39,8 @@ const nd = (dtype, extra = {}) => ({
 });
 
 /**
- * Each: id (its link is #ex-<id>), level, title, question, unit ("bytes" or "ratio"),
+ * Each: id (its link is #ex-<id>), level, title, question, unit ("bytes" or "ratio"), ask (for
+ * bytes: the unit the question asks in, the answer field's default: "B" for "how many bytes"),
  * tolerance (relative), hints (up to two), state (shown on reveal), answer(api) in bytes (or a
  * plain ratio), explain(api) — a sentence with the exact figures.
  */
@@ -51,6 +52,7 @@ export const EXERCISES = [
     question:
       "On CPython 3.12, x = [] and then x.append(i) for i in range(10**6). How much memory does tracemalloc say building x took?",
     unit: "bytes",
+    ask: "MB",
     tolerance: 0.05,
     hints: [
       "Two parts: an array of 8-byte pointers, and an int object for each number.",
@@ -69,6 +71,7 @@ export const EXERCISES = [
     title: "The same numbers in NumPy",
     question: "np.arange(10**6, dtype=np.int64) on the same Python: how many bytes does tracemalloc see?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.02,
     hints: [
       "Each number is stored as its 8 bytes, side by side.",
@@ -100,6 +103,7 @@ export const EXERCISES = [
     title: "What sys.getsizeof sees",
     question: "For x = list(range(10**6)) on 3.12, what does sys.getsizeof(x) return?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.01,
     hints: [
       "sys.getsizeof counts the list object and its pointer array, not the ints.",
@@ -138,6 +142,7 @@ export const EXERCISES = [
     question:
       "On 3.12 with n = 10**6, how many more bytes does sys.getsizeof report for the append-loop list than for list(range(n))?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.02,
     hints: [
       "Same elements, same pointers: the difference is empty slots.",
@@ -155,6 +160,7 @@ export const EXERCISES = [
     title: "The small-int cache",
     question: "On 3.12, what does tracemalloc report for building [i % 100 for i in range(10**6)]?",
     unit: "bytes",
+    ask: "MB",
     tolerance: 0.03,
     hints: [
       "Which of the values 0 … 99 need a new int object?",
@@ -171,6 +177,7 @@ export const EXERCISES = [
     title: "One value, a million times",
     question: "On 3.12, what does tracemalloc report for x = [7] * 10**6?",
     unit: "bytes",
+    ask: "MB",
     tolerance: 0.02,
     hints: [
       "How many int objects does [7] * n make?",
@@ -186,6 +193,7 @@ export const EXERCISES = [
     title: "float32 against float64",
     question: "How many bytes does np.zeros(10**6, dtype=np.float32) save against dtype=np.float64?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.01,
     hints: ["Same header, different item size.", "4 bytes per item instead of 8."],
     state: nd("float32"),
@@ -199,6 +207,7 @@ export const EXERCISES = [
     question:
       "x = list(range(1000, 1000 + 10**6)): how many more bytes does tracemalloc see on CPython 3.11 than on 3.10?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.02,
     hints: [
       "Both store one 30-bit digit per int here; look at the size of each int object.",
@@ -219,6 +228,7 @@ export const EXERCISES = [
     question:
       "x = list(range(1000)): how many fewer bytes does tracemalloc see on CPython 3.15 than on 3.14?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.02,
     hints: [
       "Both versions share the ints they pre-create instead of allocating them. Which ints are those?",
@@ -242,6 +252,7 @@ export const EXERCISES = [
     question:
       "x = [float(i) for i in range(10**6)] on 3.12: how many bytes more does the allocator really hold than tracemalloc counts?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.03,
     hints: [
       "A float object asks for 24 bytes. What block does pymalloc hand out for 24?",
@@ -261,6 +272,7 @@ export const EXERCISES = [
     question:
       "On 3.12, how many bytes per element does tracemalloc see for x = list(range(2**30, 2**30 + 10**6))?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.02,
     hints: [
       "CPython stores ints in 30-bit digits: 2**30 needs two.",
@@ -277,6 +289,7 @@ export const EXERCISES = [
     question:
       "Pyodide 0.29 runs CPython 3.13 compiled to 32-bit WebAssembly. How much does tracemalloc see there for the append loop of exercise 1?",
     unit: "bytes",
+    ask: "MB",
     tolerance: 0.05,
     hints: [
       "Pointers are 4 bytes on wasm32.",
@@ -292,6 +305,7 @@ export const EXERCISES = [
     title: "The standard library's packed array",
     question: "array.array('q', range(10**6)) on 3.12: how many bytes does tracemalloc see?",
     unit: "bytes",
+    ask: "B",
     tolerance: 0.05,
     hints: [
       "Packed like NumPy: 8 bytes per item.",
