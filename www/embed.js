@@ -14,6 +14,11 @@ for (const name of [...Object.keys(DEFAULTS), "compact", "theme"]) {
       widget.setAttribute(name, "");
   } else if (v !== null) widget.setAttribute(name, v);
 }
+// The page's own colour scheme follows the widget's theme (light unless asked), so a light
+// embed stays transparent on a light post whatever the reader's system setting.
+const theme = params.get("theme");
+document.documentElement.style.colorScheme =
+  theme === "dark" ? "dark" : theme === "auto" ? "light dark" : "light";
 widget.start();
 
 let last = 0;

@@ -219,13 +219,14 @@ test("exports: PNG, CSV and JSON of a chart, the permalink and both embed codes"
   const link = await page.evaluate(() => navigator.clipboard.readText());
   assert.equal(link, `${ctx.url}/index.html?n=1000&container=list_range`);
   await widget(page).getByRole("button", { name: "Copy embed code" }).click();
-  const element = await widget(page).locator("textarea.embed-element").inputValue();
-  assert.equal(
-    element,
-    `<script type="module" src="${ctx.url}/www/boxed-vs-packed.js"></script>\n<boxed-vs-packed n="1000" container="list_range"></boxed-vs-packed>`,
-  );
-  const iframe = await widget(page).locator("textarea.embed-iframe").inputValue();
+  const want = `<script type="module" src="${ctx.url}/www/boxed-vs-packed.js"></script>\n<boxed-vs-packed n="1000" container="list_range"></boxed-vs-packed>`;
+  await page.waitForFunction(async (w) => (await navigator.clipboard.readText()) === w, want);
+  const code = widget(page).locator("textarea.embed-output");
+  assert.equal(await code.inputValue(), want);
+  await widget(page).getByLabel("an iframe (fully isolated)").check();
+  const iframe = await code.inputValue();
   assert.ok(iframe.startsWith(`<iframe src="${ctx.url}/embed.html?n=1000&amp;container=list_range"`));
+  assert.match(iframe, /allow="clipboard-write"/);
   assert.match(iframe, /boxed-vs-packed:height/);
   assert.deepEqual(page.problems, []);
   await context.close();

@@ -245,3 +245,102 @@ test("the iframe embed tells its host its height, and the host's few lines resiz
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("the embed builder: options and a live preview; the code it writes renders in a host page, in either form", async () => {
+  const context = await ctx.browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    colorScheme: "dark",
+    permissions: ["clipboard-read", "clipboard-write"],
+  });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("pageerror", (e) => page.problems.push(e.message));
+  page.on("console", (m) => m.type() === "error" && page.problems.push(m.text()));
+  await page.goto(`${ctx.url}/index.html?n=1000&container=tuple`);
+  const w = page.locator("#explorer");
+  await w.getByRole("button", { name: "Copy embed code" }).click();
+  const form = w.locator("form.embed-options");
+  await form.waitFor();
+  // Panels: the bars only; compact; dark.
+  for (const box of await form.locator("input[name=panel]").all()) await box.uncheck();
+  assert.match(await w.locator(".embed-note").textContent(), /At least one panel is needed/);
+  await form.getByLabel("bytes per element").check();
+  await form.getByLabel("where the bytes go").uncheck();
+  await form.getByLabel("compact: drop the explanatory lines").check();
+  await form.getByLabel("theme").selectOption("dark");
+  const code = w.locator("textarea.embed-output");
+  const element = await code.inputValue();
+  assert.match(
+    element,
+    /<boxed-vs-packed n="1000" container="tuple" panels="bars" compact theme="dark"><\/boxed-vs-packed>/,
+  );
+  // The live preview shows the same options.
+  const preview = page.frameLocator("#explorer >> iframe.embed-preview");
+  await preview.locator("boxed-vs-packed .bvp[data-rendered]").waitFor({ timeout: 20000 });
+  assert.equal(await preview.locator("boxed-vs-packed .bvp").getAttribute("data-theme"), "dark");
+  assert.equal(await preview.locator("section.bars").isVisible(), true);
+  assert.equal(await preview.locator("section.flame").isVisible(), false);
+  await w.locator(".share").screenshot({ path: join(outDir, "embed-builder.png") });
+
+  // The iframe form: height and allow="clipboard-write"; a bad height is named and replaced.
+  await form.getByLabel("an iframe (fully isolated)").check();
+  await form.getByLabel(/iframe height/).fill("50");
+  assert.match(
+    await w.locator(".embed-note").textContent(),
+    /height must be a number of CSS pixels from 200 to 4000/,
+  );
+  await form.getByLabel(/iframe height/).fill("640");
+  const iframe = await code.inputValue();
+  assert.match(iframe, /allow="clipboard-write"/);
+  assert.match(iframe, /height:640px/);
+  assert.match(
+    iframe,
+    /embed\.html\?n=1000&amp;container=tuple&amp;panels=bars&amp;compact=1&amp;theme=dark"/,
+  );
+
+  // Both outputs, pasted into a blog post on another origin, render as chosen.
+  const BLOG = await host({
+    "element.html": `<!doctype html><html lang="en"><head><title>post</title></head><body><main><h1>Post</h1>${element}</main></body></html>`,
+    "iframe.html": `<!doctype html><html lang="en"><head><title>post</title></head><body><main><h1>Post</h1>${iframe}</main></body></html>`,
+  });
+  const post = await context.newPage();
+  post.on("pageerror", (e) => page.problems.push(e.message));
+  await post.goto(`${BLOG}/element.html`);
+  const el = post.locator("boxed-vs-packed");
+  await el.locator(".bvp[data-rendered]").waitFor({ timeout: 20000 });
+  assert.equal(await el.locator(".bvp").getAttribute("data-theme"), "dark");
+  assert.equal(await el.locator("section.bars").isVisible(), true);
+  assert.equal(await el.locator("section.series").isVisible(), false);
+  assert.equal(
+    await post.evaluate(() => document.querySelector("boxed-vs-packed").layout.elements.count),
+    1000,
+  );
+  await post.goto(`${BLOG}/iframe.html`);
+  const f = post.frameLocator("iframe");
+  await f.locator("boxed-vs-packed .bvp[data-rendered]").waitFor({ timeout: 20000 });
+  assert.equal(await f.locator("boxed-vs-packed .bvp").getAttribute("data-theme"), "dark");
+  assert.equal(await f.locator("section.bars").isVisible(), true);
+  assert.equal(await post.locator("iframe").getAttribute("allow"), "clipboard-write");
+  await post.screenshot({ path: join(outDir, "embed-builder-output-iframe.png"), fullPage: true });
+  assert.deepEqual(page.problems, []);
+  await context.close();
+});
+
+test("an embed is light by default, whatever the reader's setting; theme=auto follows it", async () => {
+  const context = await ctx.browser.newContext({ colorScheme: "dark" });
+  const page = await context.newPage();
+  const BLOG = await host({
+    "post.html": `<!doctype html><html lang="en"><head><title>post</title><script type="module" src="${ctx.url}/www/boxed-vs-packed.js"></script></head><body><main><h1>Post</h1><boxed-vs-packed id="a" n="10"></boxed-vs-packed><boxed-vs-packed id="b" n="10" theme="auto"></boxed-vs-packed></main></body></html>`,
+  });
+  await page.goto(`${BLOG}/post.html`);
+  for (const id of ["a", "b"]) await rendered(page, id);
+  const theme = (id) =>
+    page.evaluate((i) => document.getElementById(i).shadowRoot.querySelector(".bvp").dataset.theme, id);
+  assert.equal(await theme("a"), "light");
+  assert.equal(await theme("b"), "dark");
+  await page.goto(`${ctx.url}/embed.html?n=10`);
+  await page.locator("boxed-vs-packed .bvp[data-rendered]").waitFor({ timeout: 20000 });
+  assert.equal(await page.locator("boxed-vs-packed .bvp").getAttribute("data-theme"), "light");
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme), "light");
+  await context.close();
+});

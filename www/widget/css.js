@@ -72,6 +72,14 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 .share .toolbar { margin: 0; }
 .embed-code textarea { width: 100%; font: 12px/1.4 ui-monospace, monospace; color: var(--fg); background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: 6px; resize: vertical; }
 .embed-code button { font-size: .85em; margin: 2px 0 6px; }
+.embed-options { display: flex; flex-wrap: wrap; gap: .4em 1.2em; align-items: flex-start; margin: .3em 0 .5em; }
+.embed-options fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 0; padding: .2em .6em .4em; }
+.embed-options fieldset label, .embed-options .check { display: flex; align-items: center; gap: .35em; min-height: 1.9em; }
+.embed-options input[type=checkbox], .embed-options input[type=radio] { margin: 0; width: 1.05em; height: 1.05em; flex: none; }
+.embed-options .field[hidden] { display: none; }
+.embed-options .field label { display: block; font-size: .85em; color: var(--muted); }
+.embed-preview { display: block; width: 100%; border: 1px dashed var(--line); border-radius: 6px; background: transparent; }
+.embed-note:empty { display: none; }
 .share-status { font-size: .85em; color: var(--muted); margin: .2em 0; min-height: 1.2em; }
 @container (max-width: 480px) { .controls { grid-template-columns: 1fr; } .bvp { font-size: 14px; } }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; scroll-behavior: auto !important; } }

@@ -81,6 +81,7 @@ export class BoxedVsPacked extends HTMLElement {
     this.themeQuery?.removeEventListener("change", this.onTheme);
     cancelAnimationFrame(this.frame);
     this.panels?.heap?.lab.destroy();
+    this.share?.free();
     this.explorer?.free();
     this.explorer = null;
     this.started = null;
@@ -130,17 +131,18 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   applyTheme() {
-    const t = this.getAttribute("theme") ?? "auto";
+    // Light unless asked: a reader in dark mode should not get a black box on a light blog.
+    const t = this.getAttribute("theme") ?? "light";
     if (!this.onTheme) this.onTheme = () => this.applyTheme();
     if (!this.themeQuery) {
       this.themeQuery = darkQuery();
       this.themeQuery?.addEventListener("change", this.onTheme);
     }
-    const dark = t === "dark" || (t !== "light" && !!this.themeQuery?.matches);
+    const dark = t === "dark" || (t === "auto" && !!this.themeQuery?.matches);
     // Kept apart from the scenario's notes: those are re-read with every attribute change.
     this.themeNote = ["auto", "light", "dark"].includes(t)
       ? null
-      : `theme=${t.slice(0, 40)} ignored: allowed: light, dark, auto; using auto`;
+      : `theme=${t.slice(0, 40)} ignored: allowed: light, dark, auto; using light`;
     this.root.dataset.theme = dark ? "dark" : "light";
     this.invalidate("all");
   }

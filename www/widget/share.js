@@ -16,18 +16,36 @@ export function permalink(state) {
 
 const attr = (v) => String(v).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
+/**
+ * Embed options beyond the state: `compact` (boolean), `theme` ("light", the default, "dark" or
+ * "auto"), `height` (the iframe's starting height in CSS px).
+ */
+const extras = ({ compact = false, theme = "light" } = {}) => [
+  ...(compact ? [["compact", ""]] : []),
+  ...(theme !== "light" ? [["theme", theme]] : []),
+];
+
 /** `<script type=module>` + `<boxed-vs-packed ...>` for `state`. */
-export function elementSnippet(state) {
-  const attrs = [...toParams(state)].map(([k, v]) => ` ${k}="${attr(v)}"`).join("");
+export function elementSnippet(state, opts) {
+  const attrs = [...toParams(state), ...extras(opts)]
+    .map(([k, v]) => (v === "" ? ` ${k}` : ` ${k}="${attr(v)}"`))
+    .join("");
   return `<script type="module" src="${new URL("www/boxed-vs-packed.js", site()).href}"></script>\n<boxed-vs-packed${attrs}></boxed-vs-packed>`;
 }
 
-/** An iframe of embed.html for `state`, and the host script that sets its height. */
-export function iframeSnippet(state) {
+/** embed.html showing `state` with the options. */
+export function embedUrl(state, opts) {
   const url = new URL("embed.html", site());
-  url.search = toParams(state).toString();
+  const p = toParams(state);
+  for (const [k, v] of extras(opts)) p.set(k, v === "" ? "1" : v);
+  url.search = p.toString();
+  return url.href;
+}
+
+/** An iframe of embed.html for `state`, and the host script that sets its height. */
+export function iframeSnippet(state, opts = {}) {
   return [
-    `<iframe src="${attr(url.href)}" title="Boxed vs packed: Python memory explorer" loading="lazy" style="width:100%;height:900px;border:0"></iframe>`,
+    `<iframe src="${attr(embedUrl(state, opts))}" title="Boxed vs packed: Python memory explorer" loading="lazy" allow="clipboard-write" style="width:100%;height:${opts.height ?? 900}px;border:0"></iframe>`,
     "<script>",
     "  // Sets each boxed-vs-packed iframe to the height its page reports.",
     '  addEventListener("message", (e) => {',
@@ -39,50 +57,39 @@ export function iframeSnippet(state) {
   ].join("\n");
 }
 
-/** The share bar: Copy link, and Copy embed code (which shows both forms to copy). */
+/**
+ * The share bar: Copy link, and Copy embed code, which opens the embed builder (options, the
+ * code, a live preview; loaded on first use) and copies the element code for the state shown.
+ */
 export function shareBar(host) {
   const status = el("p", { class: "share-status", role: "status", "aria-live": "polite" });
   const link = el("button", { type: "button", text: "Copy link" });
   const embed = el("button", { type: "button", text: "Copy embed code", "aria-expanded": "false" });
-  const box = (label, cls) => el("textarea", { readOnly: true, rows: 4, class: cls, "aria-label": label });
-  const custom = box("Embed code: custom element", "embed-element");
-  const frame = box("Embed code: iframe", "embed-iframe");
-  const copyBtn = (area, what) => {
-    const b = el("button", { type: "button", text: `Copy ${what}` });
-    b.addEventListener("click", () => copy(area.value, status, `The ${what}`));
-    return b;
-  };
-  const panel = el(
-    "div",
-    { class: "embed-code", hidden: true },
-    el("p", {
-      class: "lede",
-      text: "A custom element: one script tag, then the widget, anywhere in a post.",
-    }),
-    custom,
-    copyBtn(custom, "custom element"),
-    el("p", { class: "lede", text: "Or an iframe, with a few lines that fit its height to the content." }),
-    frame,
-    copyBtn(frame, "iframe code"),
-  );
+  const panel = el("div", { class: "embed-code", hidden: true });
+  let builder = null;
   link.addEventListener("click", () => copy(permalink(host.state), status, "The link"));
-  embed.addEventListener("click", () => {
+  embed.addEventListener("click", async () => {
     const open = panel.hidden;
     panel.hidden = !open;
     embed.setAttribute("aria-expanded", String(open));
-    if (open) {
-      custom.value = elementSnippet(host.state);
-      frame.value = iframeSnippet(host.state);
-      copy(custom.value, status, "The custom element code");
+    if (!open) return;
+    copy(elementSnippet(host.state), status, "The custom element code");
+    if (builder) return builder.update();
+    panel.textContent = "Loading the embed options…";
+    try {
+      const m = await import("./embed-builder.js");
+      builder = m.mountBuilder(panel, host, status);
+    } catch (e) {
+      // The options could not load (offline, a broken deploy): the code is still copied above.
+      panel.textContent = `The embed options could not load (${e?.message ?? e}). The element code was copied.`;
     }
   });
   return {
     section: el("div", { class: "share" }, el("div", { class: "toolbar" }, link, embed), panel, status),
-    /** Keep open snippets in step with the state. */
+    /** Keep the open builder in step with the state. */
     update() {
-      if (panel.hidden) return;
-      custom.value = elementSnippet(host.state);
-      frame.value = iframeSnippet(host.state);
+      if (!panel.hidden) builder?.update();
     },
+    free: () => builder?.free(),
   };
 }
