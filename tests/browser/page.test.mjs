@@ -272,13 +272,25 @@ for (const [scheme, path] of [
   ["light", "/index.html?n=1000"],
   ["dark", "/index.html?n=1000"],
   ["light", "/index.html?mode=exercises&n=1000"],
+  ["dark", "/index.html?mode=exercises&n=1000"],
+  ["light", "/embed.html?n=1000"],
+  ["dark", "/embed.html?n=1000&theme=auto"],
 ]) {
-  test(`axe-core finds no serious or critical violation (${scheme}, ${path})`, async () => {
+  test(`axe-core finds no violation of any impact (${scheme}, ${path})`, async () => {
     const page = await openPage(ctx, path, { colorScheme: scheme });
     await rendered(page);
+    if (path.includes("exercises")) {
+      await page.locator(".exercise").first().waitFor();
+      // The explorer is held back in the exercises until asked for: shown here, so the lab runs.
+      await page.getByRole("button", { name: "Show the explorer anyway" }).waitFor();
+      await page.getByRole("button", { name: "Show the explorer anyway" }).click();
+    }
     await widget(page).getByRole("button", { name: "Run the lab" }).click();
     await page.locator(".lab-status").filter({ hasText: "Measured" }).waitFor({ timeout: 30000 });
-    if (path.includes("exercises")) await page.locator(".exercise").first().waitFor();
+    // The embed builder and a data table, opened, are part of what a person sees.
+    await widget(page).getByRole("button", { name: "Copy embed code" }).click();
+    await widget(page).locator("form.embed-options").waitFor();
+    await widget(page).locator("section.bars").getByRole("button", { name: "Show table" }).click();
     await page.addScriptTag({
       content: readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8"),
     });
@@ -286,9 +298,12 @@ for (const [scheme, path] of [
       const r = await window.axe.run(document, { resultTypes: ["violations"] });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target) }));
     });
-    const bad = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
-    const name = path.includes("exercises") ? "exercises" : scheme;
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+    const name = path.includes("exercises")
+      ? `exercises-${scheme}`
+      : path.includes("embed")
+        ? `embed-${scheme}`
+        : scheme;
     await page.screenshot({ path: join(outDir, `page-${name}.png`), fullPage: true });
     assert.deepEqual(page.problems, []);
     await page.close();

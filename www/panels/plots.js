@@ -263,7 +263,7 @@ export function barsPanel(host) {
       fillTable(
         p.table,
         `Bytes per element (${ACC_LABEL[s.accounting]}), n = ${formatCount(s.n)}`,
-        ["", ...SEGMENTS, "total"],
+        ["structure", ...SEGMENTS, "total"],
         rows
           .map(split)
           .map(([label, per]) => [

@@ -37,7 +37,14 @@ export function panel(kind, title, lede, meta = () => ({})) {
   const overlay = el("canvas", { class: "overlay", "aria-hidden": "true" });
   const tip = el("div", { class: "tip", role: "tooltip", id: `${id}-tip`, hidden: true });
   const summary = el("p", { class: "sr", id: `${id}-summary`, "aria-live": "polite" });
-  const table = el("div", { class: "table-wrap", hidden: true });
+  // It scrolls (wide or long tables), so it takes focus: keyboard users can scroll it too.
+  const table = el("div", {
+    class: "table-wrap",
+    hidden: true,
+    tabIndex: 0,
+    role: "region",
+    "aria-label": `${title}: the numbers as a table`,
+  });
   const tableBtn = el("button", { type: "button", text: "Show table", "aria-pressed": "false" });
   const png = el("button", { type: "button", text: "PNG", "aria-label": `Download ${title} as PNG` });
   const csv = el("button", {
