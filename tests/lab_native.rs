@@ -42,6 +42,8 @@ const CONTAINERS: &[&str] = &[
     r#""container":"list_range""#,
     r#""container":"list_comprehension""#,
     r#""container":"tuple""#,
+    r#""container":"list_literal""#,
+    r#""container":"list_repeat""#,
     r#""container":"array","typecode":"q""#,
     r#""container":"array","typecode":"b""#,
     r#""container":"array","typecode":"d""#,
@@ -58,6 +60,10 @@ const VALUES: &[&str] = &[
     r#"{"kind":"int_mod","k":1000}"#,
     r#"{"kind":"constant","value":7}"#,
     r#"{"kind":"constant","value":2.5}"#,
+    r#"{"kind":"int_offset","base":"1099511627776","start":0}"#,
+    r#"{"kind":"int_offset","base":1073741323,"start":-5}"#,
+    r#"{"kind":"int_offset","base":"-1099511627776","start":3}"#,
+    r#"{"kind":"int_offset","base":100,"start":0}"#,
 ];
 
 #[test]

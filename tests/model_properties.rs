@@ -64,6 +64,7 @@ fn valid(s: Scenario) -> Option<Scenario> {
             Values::IntRange { start } => serde_json::json!({"kind": "int_range", "start": start.to_string()}),
             Values::FloatRange { start } => serde_json::json!({"kind": "float_range", "start": start.to_string()}),
             Values::IntMod { k } => serde_json::json!({"kind": "int_mod", "k": k}),
+            Values::IntOffset { base, start } => serde_json::json!({"kind": "int_offset", "base": base.to_string(), "start": start.to_string()}),
             Values::Constant(Const::Int(v)) => serde_json::json!({"kind": "constant", "value": v.to_string()}),
             Values::Constant(Const::Float(v)) => serde_json::json!({"kind": "constant", "value": v, "type": "float"}),
         },

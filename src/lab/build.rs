@@ -9,7 +9,7 @@ use super::slots::Slots;
 use crate::error::Result;
 use crate::model::alloc::Domain;
 use crate::model::layout::NUMPY_121_CACHE_BYTES;
-use crate::model::objects::{ElementSource, Make, Run, Shape, Value};
+use crate::model::objects::{is_literal_constants, ElementSource, Make, Run, Shape, Value};
 use crate::model::rules::{digits, DIGIT_BITS, SMALL_INT_MIN};
 use crate::model::scenario::{Const, Container, Numpy, Scenario, Values};
 use crate::model::Profile;
@@ -36,6 +36,9 @@ pub struct Shared {
     pub constant: Option<Blk>,
     pub range_start: Option<Blk>,
     pub empty_tuple: Option<Blk>,
+    /// A list literal's constants past the small-int cache, in order of first appearance
+    /// (element i's is at [`literal_index`]).
+    pub literal: Vec<Blk>,
     pub dims: Option<Blk>,
     /// NumPy 1.21's cached data buffer, for an ndarray of fewer than 1024 bytes: one freed
     /// earlier, which the array takes over without a new allocation.
@@ -196,6 +199,8 @@ impl<'a> Builder<'a> {
     }
 
     /// What the interpreter already has before x is built.
+    ///
+    /// (A list literal's constants: see [`literal_distinct`].)
     pub fn prelude(&mut self, s: &Scenario) -> Result<Shared> {
         let mut small_ints = Vec::new();
         let count = (self.p.small_int_max() - SMALL_INT_MIN + 1) as usize;
@@ -225,6 +230,26 @@ impl<'a> Builder<'a> {
             }
             _ => None,
         };
+        // A list literal's values are constants of the code, made when it was compiled.
+        let mut literal = Vec::new();
+        if is_literal_constants(s) && !matches!(s.values, Values::Constant(_)) {
+            let src = ElementSource::new(s);
+            let distinct = literal_distinct(s);
+            literal
+                .try_reserve(distinct as usize)
+                .map_err(|_| super::heap::oom(distinct))?;
+            for i in 0..distinct {
+                let v = src.value(i);
+                // The small ints come from the cache; their slot here is never read.
+                let b = match v {
+                    Value::Int(x) if self.p.is_small_int(x) => {
+                        small_ints[(x - SMALL_INT_MIN) as usize]
+                    }
+                    _ => self.shared_object(v, What::Constant)?,
+                };
+                literal.push(b);
+            }
+        }
         let empty_tuple = match s.container {
             Container::Tuple => Some(self.heap.malloc(
                 Domain::Object,
@@ -258,6 +283,7 @@ impl<'a> Builder<'a> {
             constant,
             range_start,
             empty_tuple,
+            literal,
             dims,
             numpy_data,
         })
@@ -334,11 +360,27 @@ impl<'a> Builder<'a> {
         let word = self.word;
         for Run { from, to, make } in src.runs() {
             match (make, src.values()) {
+                (Make::Repeat, _) => {
+                    // One object, referenced n times: its refcount says so (free follows it).
+                    let first = slots.load(word, 0);
+                    for i in from..to {
+                        slots.store(self.heap, word, i, first)?;
+                        if i & 0xffff == 0xffff {
+                            tick(i)?;
+                        }
+                    }
+                    if first != 0 && self.get_word(first) != IMMORTAL {
+                        self.put_word(first, self.get_word(first) + (to - from));
+                    }
+                }
                 (Make::Shared, _) => {
                     for i in from..to {
                         let addr = match src.value(i) {
                             Value::Int(x) if self.p.is_small_int(x) => {
                                 shared.small_ints[(x - SMALL_INT_MIN) as usize].addr
+                            }
+                            _ if !shared.literal.is_empty() => {
+                                shared.literal[literal_index(s, i) as usize].addr
                             }
                             _ => other,
                         };
@@ -379,6 +421,24 @@ impl<'a> Builder<'a> {
                         |b, addr, i| b.write_small_int(addr, (i % k) as i64, digits, minor12),
                     )?;
                 }
+                (
+                    Make::Fresh {
+                        shape: Shape::Int { digits, .. },
+                        requested,
+                    },
+                    Values::IntOffset { .. },
+                ) => {
+                    self.fresh(
+                        (from, to, requested, What::Int),
+                        slots,
+                        tick,
+                        |b, addr, i| {
+                            if let Value::Int(x) = src.value(i) {
+                                b.write_int(addr, x, digits)
+                            }
+                        },
+                    )?;
+                }
                 (Make::Fresh { requested, .. }, _) => {
                     self.fresh(
                         (from, to, requested, What::Float),
@@ -393,5 +453,24 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// How many distinct constants a list literal of these values has (equal constants are one
+/// object): n, or k for `i % k`, or 1 for a constant.
+pub(super) fn literal_distinct(s: &Scenario) -> u64 {
+    match s.values {
+        Values::IntMod { k } => s.n.min(k),
+        Values::Constant(_) => s.n.min(1),
+        _ => s.n,
+    }
+}
+
+/// Which of the literal's constants element i is.
+fn literal_index(s: &Scenario, i: u64) -> u64 {
+    match s.values {
+        Values::IntMod { k } => i % k,
+        Values::Constant(_) => 0,
+        _ => i,
     }
 }

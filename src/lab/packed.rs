@@ -138,8 +138,16 @@ pub(super) fn fill_range<T: Copy>(
     let at = |j: u64| base + j as usize * size_of::<T>();
     // SAFETY (all loops): items from..to lie inside the data buffer.
     match src.values() {
-        Values::IntRange { start } => {
-            let s = start as i64;
+        // `[b + start] * n`: one value n times.
+        Values::IntOffset { base, start } if src.repeats() => {
+            let v = of_int((base + start) as i64);
+            for j in from..to {
+                unsafe { put(at(j), v) };
+            }
+        }
+        // int_offset is refused for packed containers; its values are int_range's from base + start.
+        Values::IntRange { start } | Values::IntOffset { start, .. } => {
+            let s = (start + src.values().offset()) as i64;
             for j in from..to {
                 unsafe { put(at(j), of_int(s.wrapping_add(j as i64))) };
             }

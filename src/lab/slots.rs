@@ -2,7 +2,7 @@
 //! resize steps as items arrive (`list_resize` in Objects/listobject.c), or a tuple's inline
 //! items.
 
-use super::build::put;
+use super::build::{get, put};
 use super::heap::{Blk, Heap, What};
 use crate::error::Result;
 use crate::model::alloc::Domain;
@@ -86,6 +86,18 @@ impl<'a> Slots<'a> {
             self.apply(heap)?;
         }
         Ok(())
+    }
+
+    /// The address stored in slot i (0 before it is stored).
+    pub(super) fn load(&self, word: usize, i: u64) -> usize {
+        // SAFETY: item i < capacity lies inside the buffer.
+        unsafe {
+            if word == 8 {
+                get::<u64>(self.base + i as usize * 8) as usize
+            } else {
+                get::<u32>(self.base + i as usize * 4) as usize
+            }
+        }
     }
 
     #[inline(always)]

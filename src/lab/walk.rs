@@ -184,6 +184,11 @@ impl Builder<'_> {
                 if refcnt == IMMORTAL {
                     continue;
                 }
+                // Referenced from more slots ([b + 5] * n): Py_DECREF, freed with the last.
+                if refcnt > 1 {
+                    self.put_word(obj, refcnt - 1);
+                    continue;
+                }
                 if ty != int_t && ty != float_t {
                     continue;
                 }

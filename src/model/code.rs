@@ -48,19 +48,66 @@ pub fn build_code(s: &Scenario) -> String {
             lit(c),
             "for _ in range(n)".to_owned(),
         ),
+        Values::IntOffset { start, .. } => {
+            let r = format!("range({start}, {start} + n)");
+            (
+                format!("b + i for i in {r}"),
+                "b + i".to_owned(),
+                format!("for i in {r}"),
+            )
+        }
     };
+    // int_offset's base is a name, so each element is computed by an addition at run time
+    // (a literal `2**40 + i` would be folded into a constant when the code is compiled).
+    let setup = match s.values {
+        Values::IntOffset { base, .. } => format!("b = {base}\n"),
+        _ => String::new(),
+    };
+    let x = match (s.container, s.values) {
+        (Container::ListRange | Container::Tuple, Values::IntOffset { .. }) => {
+            let f = if s.container == Container::Tuple {
+                "tuple"
+            } else {
+                "list"
+            };
+            format!("x = {f}({it})")
+        }
+        (Container::ListRepeat, Values::IntOffset { start, .. }) => {
+            format!("x = [b + {start}] * n")
+        }
+        _ => body(s, &it, &item, &loop_),
+    };
+    setup + &x
+}
+
+/// The items of a list literal as written: `1000`, `2.0`, `b + 5`.
+pub fn literal_items(s: &Scenario) -> Vec<String> {
+    (0..s.n as i128)
+        .map(|i| match s.values {
+            Values::IntRange { start } => (start + i).to_string(),
+            Values::FloatRange { start } => py_float((start + i) as f64),
+            Values::IntMod { k } => (i % k as i128).to_string(),
+            Values::Constant(c) => lit(c),
+            Values::IntOffset { start, .. } => format!("b + {}", start + i),
+        })
+        .collect()
+}
+
+fn body(s: &Scenario, it: &str, item: &str, loop_: &str) -> String {
     match s.container {
         Container::ListAppend => format!("x = []\n{loop_}:\n    x.append({item})"),
         Container::ListRange => format!("x = list({it})"),
         Container::ListComprehension => format!("x = [{item} {loop_}]"),
         Container::ListRepeat => format!("x = [{item}] * n"),
+        Container::ListLiteral => format!("x = [{}]", literal_items(s).join(", ")),
         Container::Tuple => format!("x = tuple({it})"),
         Container::Array(tc) => format!("x = array.array('{}', {it})", tc.0),
         Container::Ndarray(dt) => {
             let dt = np_dtype(dt);
             match s.values {
-                Values::IntRange { start } => {
-                    let start = start.to_string();
+                // (int_offset is refused for ndarray: its values are int_range's from base + start.)
+                Values::IntRange { start } | Values::IntOffset { start, .. } => {
+                    let start = (start + s.values.offset()).to_string();
                     format!("x = np.arange({start}, {start} + n, dtype={dt})")
                 }
                 Values::FloatRange { start } => {

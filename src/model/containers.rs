@@ -23,7 +23,10 @@ impl Source {
         match values {
             Values::IntRange { .. } => Source::Sized,
             Values::Constant(_) => Source::Hinted,
-            Values::FloatRange { .. } | Values::IntMod { .. } => Source::Unsized,
+            // A generator, `(b + i for i in range(...))`, for int_offset.
+            Values::FloatRange { .. } | Values::IntMod { .. } | Values::IntOffset { .. } => {
+                Source::Unsized
+            }
         }
     }
 }
@@ -37,18 +40,46 @@ pub enum ListBuild {
     FromIter(Source),
     /// `[v] * n`: exactly n slots.
     Repeat,
+    /// A list display whose items are pushed on the stack first: BUILD_LIST n, exactly n slots.
+    BuildList,
+    /// A display of 3+ constants folded into one tuple constant: BUILD_LIST 0, then LIST_EXTEND
+    /// (Python/compile.c starunpack_helper, 3.9+).
+    ExtendConst,
+    /// A long display (more than 30 items: STACK_USE_GUIDELINE) built by BUILD_LIST 0 and one
+    /// LIST_APPEND per item: it grows as append does (3.10+ for computed items, 3.14+ for all).
+    DisplayAppend,
+}
+
+/// Python/compile.c STACK_USE_GUIDELINE: a display with more items is built item by item.
+pub const STACK_USE_GUIDELINE: u64 = 30;
+
+/// How a list display of `n` items compiles on this CPython (`computed`: the items are
+/// expressions such as `b + 5`, not constants). Verified against every CPython from 3.8 to 3.15.
+pub fn display_build(p: Profile, computed: bool, n: u64) -> ListBuild {
+    let minor = p.minor();
+    if n > STACK_USE_GUIDELINE && minor >= 10 && (computed || minor >= 14) {
+        ListBuild::DisplayAppend
+    } else if !computed && n >= 3 && minor >= 9 {
+        ListBuild::ExtendConst
+    } else {
+        ListBuild::BuildList
+    }
 }
 
 pub fn list_build(s: &Scenario) -> ListBuild {
     match s.container {
         // `list((i % k for i in range(n)))`: 3.15 compiles it as a comprehension would be.
         Container::ListRange
-            if matches!(s.values, Values::IntMod { .. }) && s.profile.inlines_list_genexpr() =>
+            if matches!(s.values, Values::IntMod { .. } | Values::IntOffset { .. })
+                && s.profile.inlines_list_genexpr() =>
         {
             ListBuild::Append
         }
         Container::ListRange => ListBuild::FromIter(Source::of(s.values)),
         Container::ListRepeat => ListBuild::Repeat,
+        Container::ListLiteral => {
+            display_build(s.profile, matches!(s.values, Values::IntOffset { .. }), s.n)
+        }
         _ => ListBuild::Append,
     }
 }
@@ -85,13 +116,23 @@ pub fn list_steps(p: Profile, how: ListBuild, n: u64) -> Vec<Step> {
         size
     };
     match how {
-        ListBuild::Append => {
+        ListBuild::Append | ListBuild::DisplayAppend => {
             fill(&mut push, &mut cap);
         }
-        ListBuild::Repeat => {
+        ListBuild::Repeat | ListBuild::BuildList => {
             if n > 0 {
                 push(0, n, &mut cap);
             }
+        }
+        ListBuild::ExtendConst => {
+            // list_extend of the tuple into the empty list: list_resize in 3.9 (to a multiple of
+            // 4), list_preallocate_exact's even rounding from 3.10.
+            let c = if minor <= 9 {
+                rules::list_resize(minor, 0, 0, n).unwrap_or(n)
+            } else {
+                rules::list_preallocate_exact(minor, n)
+            };
+            push(0, c, &mut cap);
         }
         ListBuild::FromIter(source) => {
             let hint = if source == Source::Unsized {

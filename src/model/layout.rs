@@ -213,7 +213,8 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
         Container::ListAppend
         | Container::ListRange
         | Container::ListComprehension
-        | Container::ListRepeat => {
+        | Container::ListRepeat
+        | Container::ListLiteral => {
             let how = containers::list_build(s);
             let buf = containers::list_buffer(alloc, p, how, n);
             let obj_block = alloc.malloc(Domain::Object, p.gc_head() + p.list_basic());
@@ -513,6 +514,23 @@ fn pointer_array(p: Profile, how: ListBuild, buf: &Buffer, n: u64) -> Option<Nod
              length hint through list_resize, which over-allocates like append."
             .into(),
         ListBuild::Repeat => "[v] * n allocates exactly n slots.".into(),
+        ListBuild::BuildList => "The display's items go on the stack first, then BUILD_LIST n \
+             makes a list of exactly n slots."
+            .into(),
+        ListBuild::ExtendConst if p.minor() <= 9 => "CPython 3.9 folds a display of constants into \
+             one tuple constant and extends an empty list with it (BUILD_LIST 0, LIST_EXTEND): \
+             list_resize rounds the slots up to a multiple of 4."
+            .into(),
+        ListBuild::ExtendConst => "CPython folds a display of constants into one tuple constant \
+             and extends an empty list with it (BUILD_LIST 0, LIST_EXTEND): list_extend allocates \
+             n slots, rounded up to an even number."
+            .into(),
+        ListBuild::DisplayAppend => Text::Owned(format!(
+            "A display of more than 30 items is built as BUILD_LIST 0 and one LIST_APPEND per item \
+             (STACK_USE_GUIDELINE), so it grows as append does: {} on the way to {}.",
+            counted(buf.reallocs as u64, "realloc"),
+            counted(n, "item")
+        )),
     };
     Some(Node::parent(
         "pointer array (ob_item)",
@@ -698,6 +716,12 @@ fn shared_node(p: Profile, s: &Shared) -> Node {
              object, n references."
                 .into(),
         ),
+        SharedKind::Literal => (
+            "the literal's constants (shared)".into(),
+            "The display's values are constants of the code, made when it was compiled (equal ones \
+             merged into one object): x's slots point at them, so they cost nothing new."
+                .into(),
+        ),
         SharedKind::RangeStart(v) => (
             format!("range start {} (shared)", v).into(),
             "A range past C long hands out its own start object first; it existed before x was built."
@@ -739,6 +763,7 @@ fn root_label(s: &Scenario) -> String {
         Container::ListRange => "list(...)".into(),
         Container::ListComprehension => "list comprehension".into(),
         Container::ListRepeat => "[v] * n".into(),
+        Container::ListLiteral => "list literal [v0, v1, …]".into(),
         Container::Tuple => "tuple".into(),
         Container::Array(tc) => format!("array.array('{}')", tc.0).into(),
         Container::Ndarray(dt) => format!("ndarray {}", dt.name()).into(),

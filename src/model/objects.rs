@@ -4,7 +4,7 @@
 
 use super::profile::Profile;
 use super::rules::{digits, SMALL_INT_MIN};
-use super::scenario::{Const, Scenario, Values};
+use super::scenario::{Const, Container, Scenario, Values};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Shape {
@@ -33,6 +33,8 @@ pub enum SharedKind {
     Constant(Const),
     /// range()'s own start object, which a long range iterator yields first (wasm32 only).
     RangeStart(i128),
+    /// The values of a list literal: constants of the code, made when it was compiled.
+    Literal,
 }
 
 /// Objects x refers to that existed before it was built: they cost nothing new.
@@ -176,6 +178,134 @@ fn small_ints_shared(p: Profile, lo: i128, hi: i128) -> Option<Shared> {
     })
 }
 
+/// `base + i` as Objects/longobject.c long_add makes it. Two compact (one-digit) operands take
+/// the fast path (MEDIUM_VALUE, 3.8-3.11; _PyLong_FromSTwoDigits, 3.12+), sized exactly, small
+/// results from the cache. Otherwise x_add (same signs) allocates one digit more than the
+/// larger operand and x_sub (opposite signs) as many; neither shrinks the allocation when the
+/// result needs fewer digits (long_normalize only lowers ob_size), and x_sub hands back a
+/// cached small int (maybe_small_long).
+fn offset_value(p: Profile, base: i128, i: i128) -> Made {
+    let v = base + i;
+    if base.abs() <= COMPACT_MAX && i.abs() <= COMPACT_MAX {
+        return if p.is_small_int(v) {
+            Made::Cached
+        } else {
+            Made::Fresh(from_long(p, v))
+        };
+    }
+    let size = digits(base).max(digits(i));
+    if (base < 0) == (i < 0) {
+        Made::Fresh(with_digits(p, v, size + 1))
+    } else if p.is_small_int(v) {
+        Made::Cached
+    } else {
+        Made::Fresh(with_digits(p, v, size))
+    }
+}
+
+/// base + i for i in range(start, start + n), split where the answer can change (the edges of
+/// i's and of the result's digit counts and signs, and the small-int cache's edges):
+/// (first i, last i, how base + i is made).
+fn int_offset_pieces(p: Profile, base: i128, start: i128, n: u64) -> Vec<(i128, i128, Made)> {
+    let mut out = Vec::new();
+    if n == 0 {
+        return out;
+    }
+    let end = start + n as i128 - 1;
+    let mut cuts: Vec<i128> = Vec::with_capacity(32);
+    for edge in [-B60 + 1, -B30 + 1, 0, B30, B60] {
+        cuts.push(edge);
+        cuts.push(edge - base);
+    }
+    for edge in [SMALL_INT_MIN, p.small_int_max() + 1, 1] {
+        cuts.push(edge - base);
+    }
+    cuts.retain(|&c| c > start && c <= end);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut lo = start;
+    for hi_next in cuts.into_iter().chain(std::iter::once(end + 1)) {
+        let hi = hi_next - 1;
+        if lo <= hi {
+            out.push((lo, hi, offset_value(p, base, lo)));
+        }
+        lo = hi_next;
+    }
+    out
+}
+
+fn int_offset(p: Profile, base: i128, start: i128, n: u64) -> Elements {
+    let mut out = Elements::default();
+    for (lo, hi, made) in int_offset_pieces(p, base, start, n) {
+        match made {
+            Made::Cached => {
+                if let Some(s) = small_ints_shared(p, base + lo, base + hi) {
+                    merge_shared(&mut out, s);
+                }
+            }
+            Made::Fresh(g) => out.add(Group {
+                count: (hi - lo + 1) as u64,
+                ..g
+            }),
+            Made::Start => {}
+        }
+    }
+    out
+}
+
+/// Sum of sys.getsizeof over the ints lo..=hi.
+fn ints_getsizeof(p: Profile, lo: i128, hi: i128) -> u64 {
+    let mut sum = 0;
+    let mut a = lo;
+    let mut cuts = vec![-B60 + 1, -B30 + 1, 0, 1, B30, B60];
+    cuts.retain(|&c| c > lo && c <= hi);
+    for next in cuts.into_iter().chain(std::iter::once(hi + 1)) {
+        if a < next {
+            sum += (next - a) as u64 * int_getsizeof(p, a);
+        }
+        a = next;
+    }
+    sum
+}
+
+/// A list literal's elements: the constants of the code (the small ints from the cache), all
+/// there before x is built. Equal constants are one object (the compiler merges them).
+fn literal(p: Profile, values: Values, n: u64) -> Elements {
+    let mut out = Elements::default();
+    if n == 0 {
+        return out;
+    }
+    let (lo, hi, floats) = match values {
+        Values::IntRange { start } => (start, start + n as i128 - 1, false),
+        Values::IntMod { k } => (0, n.min(k) as i128 - 1, false),
+        Values::FloatRange { .. } => (0, 0, true),
+        _ => return out,
+    };
+    if floats {
+        out.shared.push(Shared {
+            kind: SharedKind::Literal,
+            distinct: n,
+            getsizeof: n * p.float_size(),
+        });
+        return out;
+    }
+    let small = small_ints_shared(p, lo, hi);
+    let (mut distinct, mut getsizeof) = ((hi - lo + 1) as u64, ints_getsizeof(p, lo, hi));
+    if let Some(s) = small {
+        distinct -= s.distinct;
+        getsizeof -= s.getsizeof;
+        out.shared.push(s);
+    }
+    if distinct > 0 {
+        out.shared.push(Shared {
+            kind: SharedKind::Literal,
+            distinct,
+            getsizeof,
+        });
+    }
+    out
+}
+
 /// range(start, start + n) split where the answer can change (the cache edges and the
 /// digit-count edges, for v and for v - 1): (first value, last value, how they are made).
 fn int_range_pieces(p: Profile, start: i128, n: u64) -> Vec<(i128, i128, Made)> {
@@ -279,6 +409,8 @@ pub enum Make {
     Shared,
     /// New objects: `requested` bytes of this shape each.
     Fresh { shape: Shape, requested: u64 },
+    /// The same object as element 0 (`[b + 5] * n` computes one object, referenced n times).
+    Repeat,
 }
 
 /// Consecutive elements [from, to) made the same way: the lab builds each run in a tight loop.
@@ -295,6 +427,10 @@ pub struct ElementSource {
     p: Profile,
     values: Values,
     n: u64,
+    /// The values are written out as constants (a list literal of anything but int_offset).
+    constants: bool,
+    /// One computed value repeated (`[b + start] * n`).
+    repeat: bool,
 }
 
 impl ElementSource {
@@ -303,11 +439,18 @@ impl ElementSource {
             p: s.profile,
             values: s.values,
             n: s.n,
+            constants: is_literal_constants(s),
+            repeat: s.container == Container::ListRepeat,
         }
     }
 
     pub fn values(&self) -> Values {
         self.values
+    }
+
+    /// One value repeated (`[v] * n`).
+    pub fn repeats(&self) -> bool {
+        self.repeat
     }
 
     /// Element i's value.
@@ -319,6 +462,8 @@ impl ElementSource {
             Values::IntMod { k } => Value::Int((i % k) as i128),
             Values::Constant(Const::Int(v)) => Value::Int(v),
             Values::Constant(Const::Float(f)) => Value::Float(f),
+            Values::IntOffset { base, start } if self.repeat => Value::Int(base + start),
+            Values::IntOffset { base, start } => Value::Int(base + start + i as i128),
         }
     }
 
@@ -329,7 +474,39 @@ impl ElementSource {
         if n == 0 {
             return out;
         }
+        if self.constants {
+            out.push(Run {
+                from: 0,
+                to: n,
+                make: Make::Shared,
+            });
+            return out;
+        }
         match self.values {
+            Values::IntOffset { base, start } => {
+                let n = if self.repeat { 1 } else { n };
+                for (lo, hi, made) in int_offset_pieces(p, base, start, n) {
+                    let make = match made {
+                        Made::Fresh(g) => Make::Fresh {
+                            shape: g.shape,
+                            requested: g.requested,
+                        },
+                        Made::Cached | Made::Start => Make::Shared,
+                    };
+                    out.push(Run {
+                        from: (lo - start) as u64,
+                        to: (hi - start) as u64 + 1,
+                        make,
+                    });
+                }
+                if self.repeat && self.n > 1 {
+                    out.push(Run {
+                        from: 1,
+                        to: self.n,
+                        make: Make::Repeat,
+                    });
+                }
+            }
             Values::IntRange { start } => {
                 for (lo, hi, made) in int_range_pieces(p, start, n) {
                     let make = match made {
@@ -402,20 +579,34 @@ impl ElementSource {
         let i = match (self.values, value) {
             (Values::IntRange { start }, Value::Int(v)) => (v - start) as u64,
             (Values::IntMod { .. }, Value::Int(v)) => v as u64,
+            (Values::IntOffset { base, start }, Value::Int(v)) => (v - base - start) as u64,
             _ => 0,
         };
         let at = runs.partition_point(|r| r.to <= i);
         runs.get(at).map_or(0, |r| match r.make {
             Make::Fresh { requested, .. } => requested,
-            Make::Shared => 0,
+            Make::Shared | Make::Repeat => 0,
         })
     }
+}
+
+/// A list literal of constants: int_offset's items are computed (`b + 5`), the rest are not.
+pub fn is_literal_constants(s: &Scenario) -> bool {
+    s.container == Container::ListLiteral && !matches!(s.values, Values::IntOffset { .. })
 }
 
 /// The element objects of a boxed container built from these values.
 pub fn elements(s: &Scenario) -> Elements {
     let p = s.profile;
+    if is_literal_constants(s) && !matches!(s.values, Values::Constant(_)) {
+        return literal(p, s.values, s.n);
+    }
     match s.values {
+        // `[b + start] * n`: one object, computed once.
+        Values::IntOffset { base, start } if s.container == Container::ListRepeat => {
+            int_offset(p, base, start, s.n.min(1))
+        }
+        Values::IntOffset { base, start } => int_offset(p, base, start, s.n),
         Values::IntRange { start } => int_range(p, start, s.n),
         Values::FloatRange { .. } => {
             let mut out = Elements::default();
@@ -450,7 +641,6 @@ pub fn elements(s: &Scenario) -> Elements {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::scenario::Container;
 
     fn ints(p: Profile, start: i128, n: u64) -> Elements {
         elements(&Scenario {

@@ -5,7 +5,7 @@
 //! give way, as little as makes the scenario valid, and every change is reported.
 
 use super::num::float_text;
-use super::scenario::{Const, Container, Numpy, Scenario, Values, MAX_K};
+use super::scenario::{Const, Container, Numpy, Scenario, Values, MAX_K, MAX_LITERAL_N};
 
 /// One change the resolution made: the field, its value before and after (as the page's URL
 /// writes them), and why.
@@ -23,6 +23,7 @@ pub fn values_text(v: Values) -> String {
         Values::IntRange { start } => format!("int_range:{start}"),
         Values::FloatRange { start } => format!("float_range:{start}"),
         Values::IntMod { k } => format!("int_mod:{k}"),
+        Values::IntOffset { base, start } => format!("int_offset:{base}:{start}"),
         Values::Constant(Const::Int(i)) => format!("constant:{i}"),
         // A float keeps a point or an exponent, so that it reads back as a float.
         Values::Constant(Const::Float(f)) => {
@@ -60,6 +61,17 @@ impl Scenario {
     pub fn nearest_valid(self) -> (Scenario, Vec<Change>) {
         let mut s = self;
         let mut changes = Vec::new();
+        // A list literal is written out: n up to MAX_LITERAL_N (the one case where n gives way,
+        // since no values make a longer display valid).
+        if s.container == Container::ListLiteral && s.n > MAX_LITERAL_N {
+            changes.push(Change {
+                field: "n",
+                from: s.n.to_string(),
+                to: MAX_LITERAL_N.to_string(),
+                why: format!("a list_literal is written out in full, up to {MAX_LITERAL_N} items"),
+            });
+            s.n = MAX_LITERAL_N;
+        }
         let mut set_values = |s: &mut Scenario, to: Values, why: String| {
             changes.push(Change {
                 field: "values",
@@ -69,8 +81,23 @@ impl Scenario {
             });
             s.values = to;
         };
+        // int_offset computes ints by addition, in lists and tuples only: a packed container
+        // stores the same values, as int_range from base + start.
+        if let Values::IntOffset { base, start } = s.values {
+            if !s.container.is_boxed() {
+                set_values(
+                    &mut s,
+                    Values::IntRange {
+                        start: base + start,
+                    },
+                    "int_offset applies to lists and tuples: the same values, as int_range".into(),
+                );
+            }
+        }
         // [value] * n repeats one value: the first of the values asked for.
-        if s.container == Container::ListRepeat && !matches!(s.values, Values::Constant(_)) {
+        if s.container == Container::ListRepeat
+            && !matches!(s.values, Values::Constant(_) | Values::IntOffset { .. })
+        {
             let first = match s.values {
                 Values::IntRange { start } => Const::Int(start),
                 Values::FloatRange { start } => Const::Float(start as f64),
@@ -83,11 +110,18 @@ impl Scenario {
             );
         }
         // start + n stays within C long (range() and NumPy need it).
-        if let Values::IntRange { start } | Values::FloatRange { start } = s.values {
+        if let Values::IntRange { start }
+        | Values::FloatRange { start }
+        | Values::IntOffset { start, .. } = s.values
+        {
             if start + s.n as i128 > I64_MAX {
                 let lowered = I64_MAX - s.n as i128;
                 let to = match s.values {
                     Values::IntRange { .. } => Values::IntRange { start: lowered },
+                    Values::IntOffset { base, .. } => Values::IntOffset {
+                        base,
+                        start: lowered,
+                    },
                     _ => Values::FloatRange { start: lowered },
                 };
                 set_values(&mut s, to, "start + n must stay within 2**63 - 1".into());

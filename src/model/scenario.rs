@@ -2,11 +2,14 @@
 //! the combinations Python itself refuses. (Reading one from JS or JSON, field by field, is the
 //! boundary's job: `web::scenario`.)
 
+use super::layout::group_digits as group;
 use super::num::quote;
 use super::profile::Profile;
 use crate::error::{Error, Result};
 
 pub const MAX_N: u64 = 1_000_000_000_000;
+/// A list literal is source code written out in full: its n stays at what a person writes.
+pub const MAX_LITERAL_N: u64 = 10_000;
 /// Largest k for int_mod: i % k stays a one-digit int (below 2**30).
 pub const MAX_K: u64 = (1 << 30) - 1;
 const I64_MAX: i128 = i64::MAX as i128;
@@ -17,13 +20,15 @@ pub enum Container {
     ListRange,
     ListComprehension,
     ListRepeat,
+    /// `x = [v0, v1, …]`: a list display of the n values, written out (n ≤ MAX_LITERAL_N).
+    ListLiteral,
     Tuple,
     Array(Typecode),
     Ndarray(Dtype),
 }
 
 pub const CONTAINER_NAMES: &str =
-    "list_append, list_range, list_comprehension, list_repeat, tuple, array, ndarray";
+    "list_append, list_range, list_comprehension, list_repeat, list_literal, tuple, array, ndarray";
 
 impl Container {
     pub fn name(self) -> &'static str {
@@ -32,6 +37,7 @@ impl Container {
             Container::ListRange => "list_range",
             Container::ListComprehension => "list_comprehension",
             Container::ListRepeat => "list_repeat",
+            Container::ListLiteral => "list_literal",
             Container::Tuple => "tuple",
             Container::Array(_) => "array",
             Container::Ndarray(_) => "ndarray",
@@ -45,6 +51,7 @@ impl Container {
                 | Container::ListRange
                 | Container::ListComprehension
                 | Container::ListRepeat
+                | Container::ListLiteral
         )
     }
 
@@ -196,9 +203,12 @@ pub enum Values {
     IntMod { k: u64 },
     /// One value, n times.
     Constant(Const),
+    /// The ints base + i for i in range(start, start + n), computed by addition at run time
+    /// (Objects/longobject.c long_add: x_add leaves a spare digit in a multi-digit result).
+    IntOffset { base: i128, start: i128 },
 }
 
-pub const VALUE_KINDS: &str = "int_range, float_range, int_mod, constant";
+pub const VALUE_KINDS: &str = "int_range, float_range, int_mod, constant, int_offset";
 
 impl Values {
     pub fn kind(self) -> &'static str {
@@ -207,6 +217,7 @@ impl Values {
             Values::FloatRange { .. } => "float_range",
             Values::IntMod { .. } => "int_mod",
             Values::Constant(_) => "constant",
+            Values::IntOffset { .. } => "int_offset",
         }
     }
 
@@ -215,6 +226,14 @@ impl Values {
             self,
             Values::FloatRange { .. } | Values::Constant(Const::Float(_))
         )
+    }
+
+    /// int_offset's base (0 for the other kinds): value i is `offset() + start + i`.
+    pub fn offset(self) -> i128 {
+        match self {
+            Values::IntOffset { base, .. } => base,
+            _ => 0,
+        }
     }
 
     /// Lowest and highest int the values take for this n (None: floats, or n = 0).
@@ -226,6 +245,7 @@ impl Values {
             Values::IntRange { start } => Some((start, start + n as i128 - 1)),
             Values::IntMod { k } => Some((0, n.min(k) as i128 - 1)),
             Values::Constant(Const::Int(v)) => Some((v, v)),
+            Values::IntOffset { base, start } => Some((base + start, base + start + n as i128 - 1)),
             _ => None,
         }
     }
@@ -313,7 +333,35 @@ impl Scenario {
             }
         }
         let n = self.n as i128;
-        if let Values::IntRange { start } | Values::FloatRange { start } = self.values {
+        if self.container == Container::ListLiteral && self.n > MAX_LITERAL_N {
+            return Err(Error::invalid(
+                "n",
+                format!(
+                    "a list_literal is written out in full, so n must be at most {} (got {}); \
+                     list_range or list_comprehension build longer lists",
+                    group(MAX_LITERAL_N),
+                    group(self.n)
+                ),
+            ));
+        }
+        if let Values::IntOffset { .. } = self.values {
+            if !self.container.is_boxed() {
+                return Err(Error::invalid(
+                    "values.kind",
+                    format!(
+                        "int_offset (ints computed as base + i) applies to the list and tuple \
+                         containers (list_append, list_range, list_comprehension, list_repeat, \
+                         list_literal, tuple), not to {}; for its values use int_range with \
+                         start = base + start",
+                        quote(self.container.name())
+                    ),
+                ));
+            }
+        }
+        if let Values::IntRange { start }
+        | Values::FloatRange { start }
+        | Values::IntOffset { start, .. } = self.values
+        {
             if start + n > I64_MAX {
                 return Err(Error::invalid(
                     "values.start",
@@ -325,11 +373,14 @@ impl Scenario {
             }
         }
         match self.container {
-            Container::ListRepeat if !matches!(self.values, Values::Constant(_)) => {
+            Container::ListRepeat
+                if !matches!(self.values, Values::Constant(_) | Values::IntOffset { .. }) =>
+            {
                 Err(Error::invalid(
                     "values.kind",
                     format!(
-                        "list_repeat ([value] * n) needs values.kind \"constant\" (got {})",
+                        "list_repeat ([value] * n) needs values.kind \"constant\" or \
+                         \"int_offset\" (one value, computed once; got {})",
                         quote(self.values.kind())
                     ),
                 ))

@@ -113,6 +113,7 @@ fn short_name(s: &Scenario) -> String {
         Container::ListRange => "list(...)".into(),
         Container::ListComprehension => "list comprehension".into(),
         Container::ListRepeat => "[v] * n".into(),
+        Container::ListLiteral => "list literal".into(),
         Container::Tuple => "tuple".into(),
         Container::Array(t) => format!("array.array('{}')", t.0),
         Container::Ndarray(d) => format!("ndarray {}", d.name()),

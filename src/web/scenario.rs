@@ -92,6 +92,7 @@ impl ScenarioInput {
             "list_range" => Container::ListRange,
             "list_comprehension" => Container::ListComprehension,
             "list_repeat" => Container::ListRepeat,
+            "list_literal" => Container::ListLiteral,
             "tuple" => Container::Tuple,
             "array" => {
                 let t = required_str(Some(&input.typecode), "typecode", TYPECODES)?;
@@ -358,6 +359,7 @@ fn parse_values(v: Option<&Loose>) -> Result<Values> {
         "int_range" | "float_range" => &["kind", "start"],
         "int_mod" => &["kind", "k"],
         "constant" => &["kind", "value", "type"],
+        "int_offset" => &["kind", "base", "start"],
         other => {
             return Err(Error::invalid(
                 "values.kind",
@@ -388,6 +390,10 @@ fn parse_values(v: Option<&Loose>) -> Result<Values> {
         },
         "int_mod" => Values::IntMod {
             k: parse_int("values.k", raw.get("k"), 1, MAX_K as i128)? as u64,
+        },
+        "int_offset" => Values::IntOffset {
+            base: parse_int("values.base", raw.get("base"), I64_MIN, I64_MAX)?,
+            start: parse_int("values.start", raw.get("start"), I64_MIN, I64_MAX)?,
         },
         _ => Values::Constant(parse_const(raw)?),
     })
