@@ -52,6 +52,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 n,
                 profile,
                 numpy: Default::default(),
+                form: Default::default(),
             })
         },
     )
@@ -124,8 +125,8 @@ proptest! {
 
     #[test]
     fn int64_ndarray_beats_a_list_of_uncached_ints(n in 3u64..=1_000_000_000_000, p in profile(), start in 257i128..1_000_000) {
-        let list = layout(&Scenario { container: Container::ListAppend, values: Values::IntRange { start }, n, profile: p, numpy: Default::default() });
-        let arr = layout(&Scenario { container: Container::Ndarray(Dtype::Int64), values: Values::IntRange { start }, n, profile: p, numpy: Default::default() });
+        let list = layout(&Scenario { container: Container::ListAppend, values: Values::IntRange { start }, n, profile: p, numpy: Default::default(), form: Default::default() });
+        let arr = layout(&Scenario { container: Container::Ndarray(Dtype::Int64), values: Values::IntRange { start }, n, profile: p, numpy: Default::default(), form: Default::default() });
         prop_assert!(arr.totals.getsizeof < list.totals.getsizeof);
         prop_assert!(arr.totals.requested < list.totals.requested);
         prop_assert!(arr.totals.allocated < list.totals.allocated);

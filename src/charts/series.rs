@@ -41,6 +41,7 @@ pub fn representation(i: usize, p: Profile, n: u64) -> Scenario {
         n,
         profile: p,
         numpy: Numpy::V2,
+        form: Default::default(),
     }
 }
 

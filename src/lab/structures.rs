@@ -12,7 +12,7 @@ use super::shapes::{ArrayObject, GcHead, NdArray, NdArray121, PyList, PyTuple, W
 use super::slots::Slots;
 use crate::error::Result;
 use crate::model::alloc::Domain;
-use crate::model::containers::{self, ListBuild, Source};
+use crate::model::containers::{self, ListBuild};
 use crate::model::objects::ElementSource;
 use crate::model::scenario::{Container, Numpy, Scenario};
 
@@ -87,7 +87,7 @@ impl Builder<'_> {
         tick: &mut dyn FnMut(u64) -> Result<()>,
     ) -> Result<Built> {
         let (p, w) = (self.p, self.w());
-        let steps = containers::tuple_steps(Source::of(s.values), s.n);
+        let steps = containers::tuple_steps(containers::source_of(s), s.n);
         let bytes = |c: u64| containers::tuple_bytes(p, c);
         // Items start after the GC head and tp_basicsize (with 3.14's ob_hash).
         let items_at = (p.gc_head() + p.tuple_basic()) as usize;
@@ -164,7 +164,7 @@ impl Builder<'_> {
                     ob_type: W::from_u64(type_addr(&ARRAY_TYPE)),
                     ..Default::default()
                 });
-                let steps = containers::array_steps(n);
+                let steps = containers::array_steps_for(s);
                 let mut data: Option<Blk> = None;
                 let mut si = 0;
                 let mut done = 0;

@@ -63,6 +63,17 @@ pub fn build_code(s: &Scenario) -> String {
         Values::IntOffset { base, .. } => format!("b = {base}\n"),
         _ => String::new(),
     };
+    if s.form.from_list {
+        return match s.container {
+            Container::Tuple => "x = tuple(src)".to_owned(),
+            Container::Array(tc) => format!("x = array.array('{}', src)", tc.0),
+            Container::Ndarray(dt) => format!("x = np.array(src, dtype={})", np_dtype(dt)),
+            _ => "x = list(src)".to_owned(),
+        };
+    }
+    if let Some(k) = s.form.view_step {
+        return format!("x = base[::{k}]");
+    }
     let x = match (s.container, s.values) {
         (Container::ListRange | Container::Tuple, Values::IntOffset { .. }) => {
             let f = if s.container == Container::Tuple {
@@ -77,7 +88,44 @@ pub fn build_code(s: &Scenario) -> String {
         }
         _ => body(s, &it, &item, &loop_),
     };
-    setup + &x
+    match s.form.shape {
+        Some(d) => {
+            let dims: Vec<String> = d.as_slice().iter().map(|x| x.to_string()).collect();
+            let tuple = if dims.len() == 1 {
+                format!("({},)", dims[0])
+            } else {
+                format!("({})", dims.join(", "))
+            };
+            format!("{setup}{x}.reshape({tuple})")
+        }
+        None => setup + &x,
+    }
+}
+
+/// The statements run before x is built, whose objects x uses but does not count: the list
+/// `src` of `source: "list"`, the `base` of a view. None for the other scenarios.
+pub fn setup_code(s: &Scenario) -> Option<String> {
+    let plain = Scenario {
+        form: Default::default(),
+        ..*s
+    };
+    if s.form.from_list {
+        let src = Scenario {
+            container: Container::ListRange,
+            ..plain
+        };
+        let code = match s.values {
+            Values::IntOffset { .. } => build_code(&Scenario {
+                container: Container::ListComprehension,
+                ..plain
+            }),
+            _ => build_code(&src),
+        };
+        return Some(code.replacen("x = ", "src = ", 1));
+    }
+    s.form
+        .view_step
+        .map(|_| build_code(&plain).replacen("x = ", "base = ", 1))
 }
 
 /// The items of a list literal as written: `1000`, `2.0`, `b + 5`.
@@ -132,10 +180,11 @@ pub fn imports(s: &Scenario) -> Vec<&'static str> {
         out.push("import array");
     }
     if matches!(s.values, Values::Constant(_))
-        && matches!(
-            s.container,
-            Container::ListRange | Container::Tuple | Container::Array(_)
-        )
+        && (s.form.from_list
+            || matches!(
+                s.container,
+                Container::ListRange | Container::Tuple | Container::Array(_)
+            ))
     {
         out.push("import itertools");
     }
@@ -153,6 +202,7 @@ pub fn check_snippet(s: &Scenario, l: &Layout) -> String {
         out.push_str(i);
         out.push('\n');
     }
+    let setup = setup_code(s);
     out.push_str("\n\ndef build(n):\n");
     for line in build_code(s).lines() {
         out.push_str("    ");
@@ -160,6 +210,11 @@ pub fn check_snippet(s: &Scenario, l: &Layout) -> String {
         out.push('\n');
     }
     out.push_str("    return x\n\n\n");
+    if let Some(setup) = &setup {
+        out.push_str(&format!("n = {}\n", s.n));
+        out.push_str(setup);
+        out.push_str("  # not counted: x is built from it\n");
+    }
     out.push_str(&format!(
         "build({})  # warm up: first-call interpreter state and NumPy's buffer caches are not x's cost\n",
         s.n

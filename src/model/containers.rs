@@ -18,6 +18,15 @@ pub enum Source {
     Unsized,
 }
 
+/// How the scenario's container learns its length: a list `src` has one (`source: "list"`).
+pub fn source_of(s: &Scenario) -> Source {
+    if s.form.from_list {
+        Source::Sized
+    } else {
+        Source::of(s.values)
+    }
+}
+
 impl Source {
     pub fn of(values: Values) -> Source {
         match values {
@@ -75,7 +84,7 @@ pub fn list_build(s: &Scenario) -> ListBuild {
         {
             ListBuild::Append
         }
-        Container::ListRange => ListBuild::FromIter(Source::of(s.values)),
+        Container::ListRange => ListBuild::FromIter(source_of(s)),
         Container::ListRepeat => ListBuild::Repeat,
         Container::ListLiteral => {
             display_build(s.profile, matches!(s.values, Values::IntOffset { .. }), s.n)
@@ -263,9 +272,26 @@ pub fn tuple_object(alloc: Allocator, p: Profile, source: Source, n: u64) -> Opt
     Some(replay(alloc, &steps, |c| tuple_bytes(p, c)))
 }
 
-/// An array.array's item buffer after n appends.
-pub fn array_buffer(alloc: Allocator, itemsize: u64, n: u64) -> Buffer {
-    replay(alloc, &array_steps(n), |c| c * itemsize)
+/// Steps of the scenario's array.array buffer: appends one by one, or, from a list
+/// (`array.array(tc, src)`: Modules/arraymodule.c array_new sizes the array to len(src) first),
+/// exactly n items at once.
+pub fn array_steps_for(s: &Scenario) -> Vec<Step> {
+    if s.form.from_list {
+        (s.n > 0)
+            .then_some(Step {
+                at: 0,
+                capacity: s.n,
+            })
+            .into_iter()
+            .collect()
+    } else {
+        array_steps(s.n)
+    }
+}
+
+/// An array.array's item buffer after its steps.
+pub fn array_buffer(alloc: Allocator, itemsize: u64, s: &Scenario) -> Buffer {
+    replay(alloc, &array_steps_for(s), |c| c * itemsize)
 }
 
 #[cfg(test)]
@@ -331,7 +357,7 @@ mod tests {
     #[test]
     fn array_of_1000_has_1030_items() {
         assert_eq!(
-            array_buffer(Profile::Py313.allocator(), 8, 1000).capacity,
+            replay(Profile::Py313.allocator(), &array_steps(1000), |c| c * 8).capacity,
             1030
         );
     }

@@ -4,7 +4,7 @@ use super::alloc::{Allocator, Block, Domain, GLIBC_MMAP_THRESHOLD, GLIBC_MMAP_TH
 use super::containers::{self, Buffer, ListBuild, Source};
 use super::objects::{self, Elements, Group, Shape, Shared, SharedKind};
 use super::profile::Profile;
-use super::scenario::{Const, Container, Dtype, Numpy, Scenario, Values};
+use super::scenario::{Const, Container, Dims, Dtype, Numpy, Scenario, Values};
 use super::tree::{rounding, Bytes, Kind, Node, Text};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -120,10 +120,10 @@ pub fn layout(s: &Scenario) -> Layout {
         container: ContainerFigures {
             bytes: container_bytes,
             capacity,
-            length: s.n,
+            length: s.length(),
         },
         elements: ElementFigures {
-            count: s.n,
+            count: s.length(),
             distinct,
             bytes: element_bytes,
         },
@@ -197,7 +197,7 @@ pub fn allocator(s: &Scenario) -> Allocator {
 pub fn ndarray_data_allocator(s: &Scenario) -> Allocator {
     let a = allocator(s);
     match (s.container, s.values) {
-        (Container::Ndarray(_), Values::IntMod { .. }) => {
+        (Container::Ndarray(_), Values::IntMod { .. }) if !s.form.from_list => {
             a.after_free(a.malloc(Domain::Raw, (8 * s.n).max(1)))
         }
         _ => a,
@@ -248,7 +248,7 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
             (out, buf.capacity)
         }
         Container::Tuple => {
-            let obj = containers::tuple_object(alloc, p, Source::of(s.values), n);
+            let obj = containers::tuple_object(alloc, p, containers::source_of(s), n);
             let Some(obj) = obj.filter(|_| n > 0) else {
                 return (
                     vec![Node::leaf(
@@ -298,7 +298,7 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
                 ),
             )]);
             fields.push(rounding(block, 1, PYMALLOC_NOTE));
-            let explain = match Source::of(s.values) {
+            let explain = match containers::source_of(s) {
                 Source::Sized | Source::Hinted => Text::Borrowed("tuple() knew the length in advance and allocated the object with exactly n item slots."),
                 Source::Unsized => Text::Owned(format!(
                     "tuple() could not know the length, guessed 10 and grew the object by realloc ({} times), \
@@ -319,7 +319,7 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
         }
         Container::Array(tc) => {
             let itemsize = tc.itemsize(p);
-            let buf = containers::array_buffer(alloc, itemsize, n);
+            let buf = containers::array_buffer(alloc, itemsize, s);
             let gc = if p.array_is_gc() { p.gc_head() } else { 0 };
             let obj_block = alloc.malloc(Domain::Object, gc + p.array_basic());
             let [rc, ty] = refcnt_type(p, "A pointer to the type object (array.array), which tells CPython what the rest of the bytes mean.");
@@ -478,9 +478,118 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
                 },
                 data,
             );
-            (vec![object, meta, buffer], n)
+            match (s.form.shape, s.form.view_step) {
+                (None, None) => (vec![object, meta, buffer], n),
+                (shape, step) => ndarray_view(s, alloc, vec![object, meta, buffer], shape, step),
+            }
         }
     }
+}
+
+/// sys.getsizeof(x) does not count what x.base holds: the same nodes with no getsizeof bytes.
+fn not_in_getsizeof(mut node: Node) -> Node {
+    node.bytes.getsizeof = 0;
+    node.children = node.children.into_iter().map(not_in_getsizeof).collect();
+    node
+}
+
+/// An ndarray that is a view: `np.arange(…).reshape(shape)` (the arange array is x.base, made
+/// with x and counted by tracemalloc) or `base[::step]` (the base existed before: not counted).
+/// The view is one more PyArrayObject with its own shape and strides (from NumPy's dimension
+/// cache) and no data of its own (numpy/core/src/multiarray/methods.c array_sizeof counts
+/// the data only when the array owns it).
+fn ndarray_view(
+    s: &Scenario,
+    alloc: Allocator,
+    base: Vec<Node>,
+    shape: Option<Dims>,
+    step: Option<i64>,
+) -> (Vec<Node>, u64) {
+    let p = s.profile;
+    let w = p.ptr();
+    let nd = shape.map_or(1, |d| d.nd as u64);
+    let len = s.length();
+    let block = alloc.malloc(Domain::Object, p.ndarray_basic(s.numpy));
+    let [rc, ty] = refcnt_type(p, "A pointer to the type object (numpy.ndarray).");
+    let int_field = |name: &'static str, padded: &'static str, explain: &'static str| {
+        field(if w == 8 { padded } else { name }, w, explain)
+    };
+    let what = match (shape, step) {
+        (Some(d), _) => {
+            let dims: Vec<String> = d.as_slice().iter().map(|x| x.to_string()).collect();
+            format!("reshape(({}))", dims.join(", "))
+        }
+        (None, Some(k)) => format!("base[::{k}]"),
+        (None, None) => String::new(),
+    };
+    let object = object_node(
+        format!("ndarray object (a view: {what})"),
+        block,
+        "The view: a header of its own over the base's data buffer, with its own shape and strides.",
+        [
+            rc,
+            ty,
+            field("data", w, "A pointer into the base's data buffer."),
+            int_field("nd", "nd (+4 padding)", "The number of dimensions."),
+            field("dimensions", w, "A pointer to the shape."),
+            field("strides", w, "A pointer to the strides: bytes to step per dimension."),
+            field("base", w, "A reference to the array that owns the data, which the view keeps alive."),
+            field("descr", w, "A pointer to the dtype."),
+            int_field("flags", "flags (+4 padding)", "OWNDATA is off: the data belongs to the base."),
+            field("weakreflist", w, "The head of the list of weak references."),
+            field("_buffer_info", w, "Cached buffer-protocol format information."),
+        ]
+        .into_iter()
+        .chain((s.numpy == Numpy::V2).then(|| {
+            field("mem_handler", w, "The memory handler (NumPy >= 1.22).")
+        }))
+        .collect(),
+    );
+    let meta = Node::leaf(
+        "shape + strides",
+        Kind::Metadata,
+        2 * nd,
+        Bytes {
+            getsizeof: 2 * nd * w,
+            requested: 0,
+            allocated: 0,
+        },
+        format!(
+            "{} of shape and {} of strides, counted by sys.getsizeof; NumPy takes them from its \
+             cache of small dimension blocks, so no new allocation shows up in tracemalloc.",
+            counted(nd, "word"),
+            counted(nd, "word")
+        ),
+    );
+    let base = match step {
+        // base = …; x = base[::k]: the base and its n values were there before x.
+        Some(k) => Node::leaf(
+            "x.base: the array viewed (existed before)",
+            Kind::Shared,
+            1,
+            Bytes {
+                getsizeof: 0,
+                requested: 0,
+                allocated: 0,
+            },
+            format!(
+                "x = base[::{k}] makes no copy: its {} are the base's, every {}th of them, and the \
+                 buffer belongs to the base, which existed before x, so it costs nothing new here.",
+                counted(len, "item"),
+                k.unsigned_abs()
+            ),
+        ),
+        // np.arange(…).reshape(shape): the arange array is made with x and kept as x.base.
+        None => Node::parent(
+            "x.base: the arange array (made with x, owns the data)",
+            Kind::Object,
+            1,
+            "reshape returns a view: the array np.arange made stays alive as x.base and keeps the \
+             data; tracemalloc counts it with x, sys.getsizeof(x) does not.",
+            base.into_iter().map(not_in_getsizeof).collect(),
+        ),
+    };
+    (vec![base, object, meta], len)
 }
 
 fn pointer_array(p: Profile, how: ListBuild, buf: &Buffer, n: u64) -> Option<Node> {
@@ -722,6 +831,12 @@ fn shared_node(p: Profile, s: &Shared) -> Node {
              merged into one object): x's slots point at them, so they cost nothing new."
                 .into(),
         ),
+        SharedKind::FromList => (
+            "src's objects (shared)".into(),
+            "x was built from the list src, which already held these objects: x copies src's \
+             pointers (and takes a reference to each), so the objects cost nothing new."
+                .into(),
+        ),
         SharedKind::RangeStart(v) => (
             format!("range start {} (shared)", v).into(),
             "A range past C long hands out its own start object first; it existed before x was built."
@@ -825,6 +940,7 @@ mod tests {
                 n,
                 profile: Profile::ALL[0],
                 numpy: Default::default(),
+                form: Default::default(),
             })
         };
         let one = at(Container::Tuple, Values::Constant(Const::Float(0.5)), 1);
@@ -873,6 +989,7 @@ mod tests {
                 n: 2000,
                 profile: Profile::parse(name).unwrap(),
                 numpy: Default::default(),
+                form: Default::default(),
             });
             let shared = l
                 .tree
@@ -908,6 +1025,7 @@ mod tests {
                             n,
                             profile: p,
                             numpy: Default::default(),
+                            form: Default::default(),
                         });
                         l.tree.walk(&mut |node, _| {
                             if !node.children.is_empty() {

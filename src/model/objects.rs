@@ -35,6 +35,8 @@ pub enum SharedKind {
     RangeStart(i128),
     /// The values of a list literal: constants of the code, made when it was compiled.
     Literal,
+    /// The objects of the list x was built from (`source: "list"`).
+    FromList,
 }
 
 /// Objects x refers to that existed before it was built: they cost nothing new.
@@ -431,6 +433,8 @@ pub struct ElementSource {
     constants: bool,
     /// One computed value repeated (`[b + start] * n`).
     repeat: bool,
+    /// The objects are a list's, made before x (`source: "list"`).
+    from_list: bool,
 }
 
 impl ElementSource {
@@ -441,6 +445,7 @@ impl ElementSource {
             n: s.n,
             constants: is_literal_constants(s),
             repeat: s.container == Container::ListRepeat,
+            from_list: s.form.from_list,
         }
     }
 
@@ -474,7 +479,7 @@ impl ElementSource {
         if n == 0 {
             return out;
         }
-        if self.constants {
+        if self.constants || self.from_list {
             out.push(Run {
                 from: 0,
                 to: n,
@@ -595,8 +600,30 @@ pub fn is_literal_constants(s: &Scenario) -> bool {
     s.container == Container::ListLiteral && !matches!(s.values, Values::IntOffset { .. })
 }
 
-/// The element objects of a boxed container built from these values.
+/// The element objects of a boxed container built from these values. From a list, they are
+/// the list's objects: x points at them (Objects/listobject.c list_extend and
+/// _PyTuple_FromArray copy the pointers and take a reference), so none is new.
 pub fn elements(s: &Scenario) -> Elements {
+    let e = made_elements(s);
+    if !s.form.from_list {
+        return e;
+    }
+    let mut out = Elements {
+        groups: Vec::new(),
+        shared: e.shared,
+    };
+    let distinct = e.groups.iter().map(|g| g.count).sum::<u64>();
+    if distinct > 0 {
+        out.shared.push(Shared {
+            kind: SharedKind::FromList,
+            distinct,
+            getsizeof: e.groups.iter().map(|g| g.count * g.getsizeof).sum(),
+        });
+    }
+    out
+}
+
+fn made_elements(s: &Scenario) -> Elements {
     let p = s.profile;
     if is_literal_constants(s) && !matches!(s.values, Values::Constant(_)) {
         return literal(p, s.values, s.n);
@@ -649,6 +676,7 @@ mod tests {
             n,
             profile: p,
             numpy: Default::default(),
+            form: Default::default(),
         })
     }
 
@@ -680,6 +708,7 @@ mod tests {
             n: 2500,
             profile: Profile::Py312,
             numpy: Default::default(),
+            form: Default::default(),
         };
         let e = elements(&s);
         assert_eq!(e.shared[0].distinct, 257);

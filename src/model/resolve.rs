@@ -312,6 +312,7 @@ mod tests {
                                 n,
                                 profile,
                                 numpy,
+                                form: Default::default(),
                             };
                             let (r, changes) = s.nearest_valid();
                             assert!(r.check_values_fit().is_ok(), "{s:?} -> {r:?}");

@@ -286,6 +286,37 @@ impl Numpy {
     }
 }
 
+/// NumPy's dimension cache (numpy/core/src/multiarray/alloc.c, NBUCKETS_DIM = 16 npy_intp)
+/// serves the shape and strides of up to 7 dimensions without a traced allocation: the model
+/// covers shapes that far.
+pub const MAX_SHAPE_DIMS: usize = 7;
+
+/// An ndarray's shape: `nd` dimensions in `dims[..nd]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dims {
+    pub nd: u8,
+    pub dims: [u64; MAX_SHAPE_DIMS],
+}
+
+impl Dims {
+    pub fn as_slice(&self) -> &[u64] {
+        &self.dims[..self.nd as usize]
+    }
+}
+
+/// How x is made beyond its container and values (issue 13's forms). All default to none.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Form {
+    /// `source: "list"`: x is built from an existing list `src` holding the same values
+    /// (`list(src)`, `tuple(src)`, `array.array(tc, src)`, `np.array(src, dtype=…)`); src and
+    /// its objects are not counted.
+    pub from_list: bool,
+    /// ndarray `shape`: `np.arange(…).reshape(shape)`, a view of the arange array.
+    pub shape: Option<Dims>,
+    /// ndarray `view: { step }`: `x = base[::step]` of a base holding the n values (not counted).
+    pub view_step: Option<i64>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Scenario {
     pub container: Container,
@@ -294,6 +325,8 @@ pub struct Scenario {
     pub profile: Profile,
     /// The NumPy an ndarray follows (ignored by the other containers).
     pub numpy: Numpy,
+    /// Built from a list, reshaped or viewed (issue 13); `Form::default()` for none.
+    pub form: Form,
 }
 
 impl Scenario {
@@ -305,6 +338,15 @@ impl Scenario {
             n: 1_000_000,
             profile: Profile::Py312,
             numpy: Numpy::V2,
+            form: Form::default(),
+        }
+    }
+
+    /// How many elements x holds: n, or a view's ceil(n / |step|).
+    pub fn length(&self) -> u64 {
+        match self.form.view_step {
+            Some(k) => self.n.div_ceil(k.unsigned_abs()),
+            None => self.n,
         }
     }
 
@@ -333,6 +375,7 @@ impl Scenario {
             }
         }
         let n = self.n as i128;
+        self.check_form()?;
         if self.container == Container::ListLiteral && self.n > MAX_LITERAL_N {
             return Err(Error::invalid(
                 "n",
@@ -415,6 +458,73 @@ impl Scenario {
             }
             _ => Ok(()),
         }
+    }
+}
+
+impl Scenario {
+    /// The forms apply to some containers only, and a shape must hold the n values.
+    fn check_form(&self) -> Result<()> {
+        let f = self.form;
+        let nd = matches!(self.container, Container::Ndarray(_));
+        if f.from_list
+            && !matches!(
+                self.container,
+                Container::ListRange
+                    | Container::Tuple
+                    | Container::Array(_)
+                    | Container::Ndarray(_)
+            )
+        {
+            return Err(Error::invalid(
+                "source",
+                format!(
+                    "\"list\" applies to list_range (list(src)), tuple (tuple(src)), array \
+                     (array.array(tc, src)) and ndarray (np.array(src)), not to {}",
+                    quote(self.container.name())
+                ),
+            ));
+        }
+        for (field, set) in [
+            ("shape", f.shape.is_some()),
+            ("view", f.view_step.is_some()),
+        ] {
+            if set && !nd {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "applies only to container \"ndarray\" (this container is {})",
+                        quote(self.container.name())
+                    ),
+                ));
+            }
+        }
+        let forms = [f.from_list, f.shape.is_some(), f.view_step.is_some()];
+        if forms.iter().filter(|&&x| x).count() > 1 {
+            return Err(Error::invalid(
+                if f.view_step.is_some() {
+                    "view"
+                } else {
+                    "shape"
+                },
+                "source, shape and view are separate forms: use one at a time",
+            ));
+        }
+        if let Some(d) = f.shape {
+            let product = d.as_slice().iter().try_fold(1u64, |a, &x| a.checked_mul(x));
+            if product != Some(self.n) {
+                let dims: Vec<String> = d.as_slice().iter().map(|x| x.to_string()).collect();
+                return Err(Error::invalid(
+                    "shape",
+                    format!(
+                        "the dimensions must multiply to n = {}, but [{}] holds {}",
+                        group(self.n),
+                        dims.join(", "),
+                        product.map_or("more than 2**64".to_owned(), group)
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -11,8 +11,8 @@ use crate::model::num::{float_text, quote};
 use crate::model::profile::{Profile, PROFILE_NAMES};
 use crate::model::resolve::Change;
 use crate::model::scenario::{
-    Const, Container, Dtype, Numpy, Typecode, Values, CONTAINER_NAMES, DTYPE_NAMES, MAX_K, MAX_N,
-    NUMPY_NAMES, TYPECODES, VALUE_KINDS,
+    Const, Container, Dims, Dtype, Form, Numpy, Typecode, Values, CONTAINER_NAMES, DTYPE_NAMES,
+    MAX_K, MAX_N, MAX_SHAPE_DIMS, NUMPY_NAMES, TYPECODES, VALUE_KINDS,
 };
 use crate::model::Scenario;
 
@@ -21,7 +21,7 @@ const I64_MIN: i128 = i64::MIN as i128;
 const I64_MAX: i128 = i64::MAX as i128;
 
 /// The fields a scenario has.
-pub const SCENARIO_FIELDS: [&str; 7] = [
+pub const SCENARIO_FIELDS: [&str; 10] = [
     "container",
     "typecode",
     "dtype",
@@ -29,6 +29,9 @@ pub const SCENARIO_FIELDS: [&str; 7] = [
     "values",
     "n",
     "profile",
+    "source",
+    "shape",
+    "view",
 ];
 
 /// A scenario as JS passes it to `layout()`, `runLab()` and `Explorer.setScenario()`: the
@@ -46,6 +49,12 @@ pub struct ScenarioInput {
     pub profile: Loose,
     /// ndarray only: "2" (the default: NumPy 1.22 and later) or "1.21".
     pub numpy: Loose,
+    /// "list": x is built from an existing list holding the same values.
+    pub source: Loose,
+    /// ndarray only: `[d0, d1, …]`, whole numbers multiplying to n.
+    pub shape: Loose,
+    /// ndarray only: `{ step }`, x = base[::step].
+    pub view: Loose,
     // Fields a scenario does not have are refused by name before serde reads the object (see
     // `web::from_js`); serde skips any that are left, which are null or undefined.
 }
@@ -54,7 +63,8 @@ pub struct ScenarioInput {
 pub fn unknown_field_error(key: &str) -> Error {
     Error::invalid(
         field_name(key),
-        "unknown field; allowed fields: container, typecode, dtype, numpy, values, n, profile",
+        "unknown field; allowed fields: container, typecode, dtype, numpy, values, n, profile, \
+         source, shape, view",
     )
 }
 
@@ -142,12 +152,18 @@ impl ScenarioInput {
         }
         let numpy = parse_numpy(&input.numpy, container, container_s)?;
         let values = parse_values(Some(&input.values))?;
+        let form = Form {
+            from_list: parse_source(&input.source)?,
+            shape: parse_shape(&input.shape)?,
+            view_step: parse_view(&input.view)?,
+        };
         Ok(Scenario {
             container,
             values,
             n,
             profile,
             numpy,
+            form,
         })
     }
 }
@@ -330,6 +346,93 @@ fn parse_int(field: &str, v: Option<&Loose>, lo: i128, hi: i128) -> Result<i128>
         return Err(Error::invalid(field, format!("{allowed} (got {})", x)));
     }
     Ok(x)
+}
+
+/// `source`: absent, or "list".
+fn parse_source(v: &Loose) -> Result<bool> {
+    match v {
+        Loose::Null => Ok(false),
+        Loose::Str(s) if s == "list" => Ok(true),
+        other => Err(Error::invalid(
+            "source",
+            format!(
+                "must be \"list\" (x built from an existing list of the same values), or left out \
+                 (got {})",
+                other.preview()
+            ),
+        )),
+    }
+}
+
+/// `shape`: absent, or a list of 1 to MAX_SHAPE_DIMS whole numbers.
+fn parse_shape(v: &Loose) -> Result<Option<Dims>> {
+    let items = match v {
+        Loose::Null => return Ok(None),
+        Loose::List(items) => items,
+        other => {
+            return Err(Error::invalid(
+                "shape",
+                format!(
+                    "must be a list of whole numbers such as [1000, 1000] (got {})",
+                    other.preview()
+                ),
+            ))
+        }
+    };
+    if items.is_empty() || items.len() > MAX_SHAPE_DIMS {
+        return Err(Error::invalid(
+            "shape",
+            format!(
+                "must have 1 to {MAX_SHAPE_DIMS} dimensions (got {}); NumPy's dimension cache serves \
+                 that many, which is what the model covers",
+                items.len()
+            ),
+        ));
+    }
+    let mut dims = [0u64; MAX_SHAPE_DIMS];
+    for (i, item) in items.iter().enumerate() {
+        dims[i] = parse_int(&format!("shape[{i}]"), Some(item), 0, MAX_N as i128)? as u64;
+    }
+    Ok(Some(Dims {
+        nd: items.len() as u8,
+        dims,
+    }))
+}
+
+/// `view`: absent, or `{ step }` with a whole step other than 0.
+fn parse_view(v: &Loose) -> Result<Option<i64>> {
+    let step = match v {
+        Loose::Null => return Ok(None),
+        Loose::Map(entries) => {
+            if let Some((key, _)) = entries
+                .iter()
+                .find(|(k, v)| k != "step" && *v != Loose::Null)
+            {
+                return Err(Error::invalid(
+                    format!("view.{}", field_name(key).trim_matches('"')),
+                    "unknown field; a view has only a step: { step: 2 }",
+                ));
+            }
+            parse_int("view.step", v.get("step"), -(MAX_N as i128), MAX_N as i128)?
+        }
+        other => {
+            return Err(Error::invalid(
+                "view",
+                format!(
+                    "must be an object like {{ step: 2 }} (x = base[::2]) (got {})",
+                    other.preview()
+                ),
+            ))
+        }
+    };
+    if step == 0 {
+        return Err(Error::invalid(
+            "view.step",
+            "must not be 0 (Python refuses a slice step of zero); use 1 for every element, 2 for \
+             every other, -1 for the reverse",
+        ));
+    }
+    Ok(Some(step as i64))
 }
 
 fn parse_values(v: Option<&Loose>) -> Result<Values> {
