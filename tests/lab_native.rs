@@ -89,8 +89,21 @@ fn measured_equals_modelled_for_every_64_bit_profile() {
             .chain(numpy_121.iter().filter(|_| with_121));
         for c in containers {
             for v in VALUES {
-                for n in [0u64, 1, 5, 9, 100, 1000, 20_000] {
-                    let json = format!(r#"{{{c},"values":{v},"n":{n},"profile":"{profile}"}}"#);
+                for (n, form) in [0u64, 1, 5, 9, 100, 1000, 20_000]
+                    .into_iter()
+                    .flat_map(|n| {
+                        [
+                            String::new(),
+                            r#","source":"list""#.to_owned(),
+                            format!(r#","shape":[1,{n}]"#),
+                            r#","view":{"step":2}"#.to_owned(),
+                            r#","view":{"step":-3}"#.to_owned(),
+                        ]
+                        .map(move |f| (n, f))
+                    })
+                {
+                    let json =
+                        format!(r#"{{{c},"values":{v},"n":{n},"profile":"{profile}"{form}}}"#);
                     let Ok(s) = try_scenario(&json) else {
                         continue; // e.g. typecode 'b' cannot hold 0..19999
                     };

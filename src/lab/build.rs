@@ -40,6 +40,8 @@ pub struct Shared {
     /// (element i's is at [`literal_index`]).
     pub literal: Vec<Blk>,
     pub dims: Option<Blk>,
+    /// The base a view (`base[::step]`) looks into: its object and data, made before x.
+    pub view_base: Option<(Blk, Blk)>,
     /// NumPy 1.21's cached data buffer, for an ndarray of fewer than 1024 bytes: one freed
     /// earlier, which the array takes over without a new allocation.
     pub numpy_data: Option<Blk>,
@@ -230,9 +232,11 @@ impl<'a> Builder<'a> {
             }
             _ => None,
         };
-        // A list literal's values are constants of the code, made when it was compiled.
+        // A list literal's values are constants of the code, made when it was compiled; a
+        // container built from a list points at that list's objects, made before it.
         let mut literal = Vec::new();
-        if is_literal_constants(s) && !matches!(s.values, Values::Constant(_)) {
+        let from_list = s.form.from_list && s.container.is_boxed();
+        if from_list || (is_literal_constants(s) && !matches!(s.values, Values::Constant(_))) {
             let src = ElementSource::new(s);
             let distinct = literal_distinct(s);
             literal
@@ -278,12 +282,29 @@ impl<'a> Builder<'a> {
             }
             _ => None,
         };
+        let view_base = match (s.container, s.form.view_step) {
+            (Container::Ndarray(dt), Some(_)) => {
+                let obj = self.heap.malloc(
+                    Domain::Object,
+                    self.p.ndarray_basic(s.numpy),
+                    What::NdarrayObject,
+                )?;
+                let data = self.heap.malloc(
+                    Domain::Raw,
+                    (s.n * dt.itemsize()).max(1),
+                    What::NdarrayData,
+                )?;
+                Some((obj, data))
+            }
+            _ => None,
+        };
         Ok(Shared {
             small_ints,
             constant,
             range_start,
             empty_tuple,
             literal,
+            view_base,
             dims,
             numpy_data,
         })
@@ -458,18 +479,19 @@ impl<'a> Builder<'a> {
 
 /// How many distinct constants a list literal of these values has (equal constants are one
 /// object): n, or k for `i % k`, or 1 for a constant.
+/// (From a list: one object per element, as the list's builder made them, but a constant.)
 pub(super) fn literal_distinct(s: &Scenario) -> u64 {
     match s.values {
-        Values::IntMod { k } => s.n.min(k),
+        Values::IntMod { k } if !s.form.from_list => s.n.min(k),
         Values::Constant(_) => s.n.min(1),
         _ => s.n,
     }
 }
 
-/// Which of the literal's constants element i is.
+/// Which of the literal's (or the source list's) objects element i is.
 fn literal_index(s: &Scenario, i: u64) -> u64 {
     match s.values {
-        Values::IntMod { k } => i % k,
+        Values::IntMod { k } if !s.form.from_list => i % k,
         Values::Constant(_) => 0,
         _ => i,
     }

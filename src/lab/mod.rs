@@ -288,13 +288,15 @@ fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     let t_map = now() - t_map;
 
     // 2. The other side of the comparison: packed next to boxed, boxed next to packed.
+    // (the plain form: built from the same values, not from a list, a shape or a view)
     let as_list = Scenario {
         container: Container::ListAppend,
+        form: Default::default(),
         ..*s
     };
     let t1 = now();
     let (boxed_b, packed_b) = if boxed {
-        let packed = b.build_packed(s, Item::of(&as_list), true, None, &mut |i| {
+        let packed = b.build_packed(s, Item::of(&as_list), true, (None, None), &mut |i| {
             report_progress("build packed", i, s.n)
         })?;
         (Some(built), packed)

@@ -26,9 +26,13 @@ impl Builder<'_> {
     ) -> Result<Built> {
         match s.container {
             Container::Tuple => self.build_tuple(s, shared, tick),
-            Container::Array(_) | Container::Ndarray(_) => {
-                self.build_packed(s, Item::of(s), false, shared.numpy_data, tick)
-            }
+            Container::Array(_) | Container::Ndarray(_) => self.build_packed(
+                s,
+                Item::of(s),
+                false,
+                (shared.numpy_data, shared.view_base),
+                tick,
+            ),
             _ => self.build_list(s, containers::list_build(s), shared, What::ListObject, tick),
         }
     }
@@ -131,7 +135,7 @@ impl Builder<'_> {
         s: &Scenario,
         item: Item,
         comparison: bool,
-        cached_data: Option<Blk>,
+        (cached_data, view_base): (Option<Blk>, Option<(Blk, Blk)>),
         tick: &mut dyn FnMut(u64) -> Result<()>,
     ) -> Result<Built> {
         let p = self.p;
@@ -197,6 +201,21 @@ impl Builder<'_> {
                     n,
                 })
             }
+            _ if s.form.view_step.is_some() => {
+                // x = base[::step]: one new header over the base's data (made before x).
+                let (_, data) = view_base.ok_or(crate::error::Error::invalid(
+                    "view",
+                    "the lab has no base array to view",
+                ))?;
+                let obj = self.ndarray_header(s, data.addr as u64)?;
+                self.fill(data.addr, item, 0, n, &src, tick)?;
+                Ok(Built::Packed {
+                    obj: Some(obj),
+                    data: Some(data),
+                    item,
+                    n,
+                })
+            }
             _ => {
                 let obj = self.heap.malloc(
                     Domain::Object,
@@ -228,6 +247,12 @@ impl Builder<'_> {
                     }),
                 }
                 self.fill(data.addr, item, 0, n, &src, tick)?;
+                // np.arange(…).reshape(shape): a view over the array just made (x.base).
+                let obj = if s.form.shape.is_some() {
+                    self.ndarray_header(s, data.addr as u64)?
+                } else {
+                    obj
+                };
                 Ok(Built::Packed {
                     obj: Some(obj),
                     data: Some(data),
@@ -236,6 +261,34 @@ impl Builder<'_> {
                 })
             }
         }
+    }
+
+    /// A view's PyArrayObject over `data_ptr` (its shape and strides come from NumPy's cache).
+    fn ndarray_header(&mut self, s: &Scenario, data_ptr: u64) -> Result<Blk> {
+        let obj = self.heap.malloc(
+            Domain::Object,
+            self.p.ndarray_basic(s.numpy),
+            What::NdarrayObject,
+        )?;
+        let nd = s.form.shape.map_or(1, |d| d.nd as i32);
+        let ob_type = type_addr(&NDARRAY_TYPE);
+        match s.numpy {
+            Numpy::V2 => put_obj!(self.word, obj.addr, |W| NdArray::<W> {
+                ob_refcnt: W::from_u64(1),
+                ob_type: W::from_u64(ob_type),
+                data: W::from_u64(data_ptr),
+                nd,
+                ..Default::default()
+            }),
+            Numpy::V121 => put_obj!(self.word, obj.addr, |W| NdArray121::<W> {
+                ob_refcnt: W::from_u64(1),
+                ob_type: W::from_u64(ob_type),
+                data: W::from_u64(data_ptr),
+                nd,
+                ..Default::default()
+            }),
+        }
+        Ok(obj)
     }
 
     /// Write items from..to of the values into a packed buffer, in chunks between progress ticks.
