@@ -357,3 +357,17 @@ test("the tooltip stays in view when the keyboard reaches the graph, and axe fin
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("if the interaction cannot load, the graph says so and the rest of the panel works", async () => {
+  const page = await openPage(ctx, "/index.html");
+  await rendered(page);
+  // Everything the first render needed has loaded; any chunk asked for later fails.
+  await page.route("**/www/chunk-*.js", (r) => r.abort("aborted"));
+  const section = widget(page).locator("section.flame");
+  await canvas(page).hover();
+  await section.locator(".find-status").filter({ hasText: "could not load: reload the page" }).waitFor();
+  await section.getByRole("button", { name: "Show table" }).click();
+  assert.ok((await section.locator("table tbody tr").count()) > 5, "the table still shows");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -203,6 +203,9 @@ export function interact(host, p, ui, st) {
       // The zoom path, root first; a click on one zooms out to it.
       const path = [];
       for (let i = st.zoom; i >= 0; i = st.nodes[i].parent) path.unshift(i);
+      const key = path.map((i) => st.nodes[i].node.label).join("\n");
+      if (key === crumbs.key) return;
+      crumbs.key = key;
       const kept = crumbs.matches(":focus-within");
       crumbs.replaceChildren(
         ...path.flatMap((i, k) => [

@@ -63,19 +63,26 @@ export function flamePanel(host) {
   let handlers = null;
   let loading = null;
   const load = () =>
-    (loading ??= import("./flame-interact.js").then((m) => {
-      handlers = m.interact(host, p, ui, st);
-      host.invalidate("flame");
-      return handlers;
-    }));
+    (loading ??= import("./flame-interact.js").then(
+      (m) => {
+        handlers = m.interact(host, p, ui, st);
+        host.invalidate("flame");
+        return handlers;
+      },
+      // Offline, or a deploy replaced the chunk: the graph and its table still work.
+      () => {
+        ui.status.textContent = "Hover, tap and search could not load: reload the page to use them.";
+        return null;
+      },
+    ));
   p.section.addEventListener("pointerover", load);
   p.section.addEventListener("focusin", load);
   for (const type of ["pointerdown", "pointermove", "pointerleave", "click", "keydown", "focus", "blur"])
     p.main.addEventListener(type, (e) => {
       if (type === "keydown" && (KEYS.includes(e.key) || (e.key === "Escape" && st.zoom))) e.preventDefault();
-      load().then((h) => h[type](e));
+      load().then((h) => h?.[type](e));
     });
-  find.addEventListener("input", () => load().then((h) => h.input()));
+  find.addEventListener("input", () => load().then((h) => h?.input()));
   reset.addEventListener("click", () => ui.setZoom(0));
   flip.addEventListener("click", () => {
     st.up = !st.up;
