@@ -275,14 +275,22 @@ test("flame or icicle: the toggle flips the graph, and hover and the keyboard fo
   assert.equal(flame.root.rect[1] + flame.root.rect[3], height, "a flame has its root at the bottom");
   assert.notEqual(flame.leaf.rect[1], icicle.leaf.rect[1], "the ints' ob_refcnt moved");
   assert.ok(flame.leaf.rect[1] < flame.root.rect[1]);
-  // Hit-testing finds the frame where it is now drawn.
+  // Hit-testing finds the frame where it is now drawn (the panel at the top of the window, for
+  // its screenshot with the tooltip).
+  await widget(page)
+    .locator("section.flame")
+    .evaluate((s) => s.scrollIntoView({ block: "start" }));
   await canvas(page).hover({ position: centre(flame.leaf) });
   const tip = widget(page).locator(".flame .tip");
   await tip.filter({ hasText: /^ob_refcnt/ }).waitFor();
   assert.ok((await tip.textContent()).includes("tracemalloc: "));
-  await widget(page)
-    .locator("section.flame")
-    .screenshot({ path: join(outDir, "flame-orientation.png") });
+  // The panel and the tooltip, which hangs below it.
+  const [sb, tb] = [await widget(page).locator("section.flame").boundingBox(), await tip.boundingBox()];
+  const bottom = Math.max(sb.y + sb.height, tb.y + tb.height);
+  await page.screenshot({
+    path: join(outDir, "flame-orientation.png"),
+    clip: { x: sb.x, y: sb.y, width: sb.width, height: bottom - sb.y },
+  });
   // Toward the parts is up in a flame.
   await page.mouse.move(0, 0);
   await canvas(page).focus();
