@@ -1,7 +1,7 @@
 // The allocation flame graph panel: drawn by Rust (Explorer.drawFlame) as an icicle or a flame,
 // with its spoken summary and data table. What answers the reader (hover, tap, keyboard, search,
-// the zoom path) is in flame-interact.js, loaded when the reader first reaches for the panel;
-// the events that come before it has loaded are handed to it once it has.
+// the zoom path) is in flame-interact.js, loaded once the browser is idle after the first render,
+// or as soon as the reader reaches for the panel; events that come before it are handed over.
 import { el, fillTable, overlayContext, panel } from "../widget/kit.js";
 import { ACC, ACC_LABEL, formatBytes, formatCount } from "../widget/units.js";
 
@@ -80,7 +80,8 @@ export function flamePanel(host) {
   for (const type of ["pointerdown", "pointermove", "pointerleave", "click", "keydown", "focus", "blur"])
     p.main.addEventListener(type, (e) => {
       if (type === "keydown" && (KEYS.includes(e.key) || (e.key === "Escape" && st.zoom))) e.preventDefault();
-      load().then((h) => h?.[type](e));
+      if (handlers) handlers[type](e);
+      else load().then((h) => h?.[type](e));
     });
   find.addEventListener("input", () => load().then((h) => h?.input()));
   reset.addEventListener("click", () => ui.setZoom(0));
@@ -118,7 +119,10 @@ export function flamePanel(host) {
       p.plot.style.height = `${heightCss}px`;
       p.main.cssSize = [w, heightCss];
       if (handlers) handlers.drawn();
-      else overlayContext(p.overlay, p.main);
+      else {
+        overlayContext(p.overlay, p.main);
+        if (!loading) window.requestIdleCallback?.(load, { timeout: 3000 }) ?? setTimeout(load, 500);
+      }
       const acc = ACC[s.accounting];
       const root = st.nodes[0]?.node;
       if (!root) return;
