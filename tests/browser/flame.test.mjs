@@ -299,6 +299,15 @@ test("flame or icicle: the toggle flips the graph, and hover and the keyboard fo
   await tip.filter({ hasText: /^int objects/ }).waitFor();
   await page.keyboard.press("ArrowDown");
   await tip.filter({ hasText: /^x: / }).waitFor();
+  // A click zooms, and the zoom path follows, in a flame too.
+  const ints = await frame(page, "int objects");
+  const drawn = await renderCount(page);
+  await canvas(page).click({ position: centre(ints) });
+  await redrawn(page, drawn);
+  assert.deepEqual((await crumbs(page)).at(-1), ints.label);
+  const zoomedInts = await frame(page, "int objects");
+  assert.ok(Math.abs(zoomedInts.rect[2] - (await canvas(page).boundingBox()).width) < 1, "full width");
+  assert.ok(zoomedInts.rect[1] > (await frame(page, "ob_refcnt", 1)).rect[1], "its parts above it");
   assert.deepEqual(page.problems, []);
   await page.close();
 });
