@@ -128,6 +128,8 @@ pub struct Explorer {
     flame: Vec<flame::Frame>,
     flame_row_css: f64,
     flame_width_css: f64,
+    /// The flame graph was drawn as a flame (the root at the bottom), not as an icicle.
+    flame_up: bool,
     series_key: Option<(Profile, Accounting)>,
     series: Vec<Vec<(f64, f64)>>,
     series_geom: Option<series::Geometry>,
@@ -157,6 +159,7 @@ impl Explorer {
             flame: Vec::new(),
             flame_row_css: 22.0,
             flame_width_css: 1.0,
+            flame_up: false,
             series_key: None,
             series: Vec::new(),
             series_geom: None,
@@ -189,8 +192,9 @@ impl Explorer {
         layout_to_js(&c, &self.compare)
     }
 
-    /// Draw the flame graph `width_css` wide, zoomed into preorder node `zoom`. Returns the
-    /// height it needs in CSS pixels (the canvas is sized to it).
+    /// Draw the flame graph `width_css` wide, zoomed into preorder node `zoom`, as an icicle
+    /// (the root on top) or, with `up`, as a flame (the root at the bottom). Returns the height
+    /// it needs in CSS pixels (the canvas is sized to it).
     #[wasm_bindgen(js_name = drawFlame)]
     #[allow(clippy::too_many_arguments)]
     pub fn draw_flame(
@@ -202,6 +206,7 @@ impl Explorer {
         unit: &str,
         zoom: u32,
         dark: bool,
+        up: bool,
     ) -> Result<f64, JsError> {
         let acc = accounting(acc)?;
         let frames = flame::frames(&self.layout.tree, acc, zoom);
@@ -214,12 +219,14 @@ impl Explorer {
             units: units(unit)?,
             acc,
             theme: Theme { dark },
+            up,
         };
         let mut labels = Vec::new();
         flame::draw(&area, &self.layout.tree, &frames, &st, &mut labels).map_err(js_error)?;
         finish(&area, &labels)?;
         self.flame = frames;
         self.flame_width_css = width_css.max(1.0);
+        self.flame_up = up;
         Ok(height)
     }
 
@@ -227,11 +234,13 @@ impl Explorer {
     #[wasm_bindgen(js_name = hitFlame)]
     pub fn hit_flame(&self, x_css: f64, y_css: f64) -> i32 {
         let row = (y_css / self.flame_row_css).floor();
-        if row < 0.0 {
+        let rows = flame::rows(&self.flame);
+        if row < 0.0 || row >= rows as f64 {
             return -1;
         }
-        flame::hit(&self.flame, x_css / self.flame_width_css, row as u32)
-            .map_or(-1, |f| f.node as i32)
+        // Rows count from the top; a flame's depth counts from the bottom.
+        let depth = flame::row_of(row as u32, rows, self.flame_up);
+        flame::hit(&self.flame, x_css / self.flame_width_css, depth).map_or(-1, |f| f.node as i32)
     }
 
     /// [x, y, width, height] in CSS pixels of a drawn frame (empty if it is not drawn).
@@ -242,9 +251,10 @@ impl Explorer {
             .find(|f| f.node == node)
             .map_or_else(Vec::new, |f| {
                 let w = self.flame_width_css;
+                let row = flame::row_of(f.depth, flame::rows(&self.flame), self.flame_up);
                 vec![
                     f.x0 * w,
-                    f.depth as f64 * self.flame_row_css,
+                    row as f64 * self.flame_row_css,
                     (f.x1 - f.x0) * w,
                     self.flame_row_css,
                 ]

@@ -84,6 +84,20 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 @container (max-width: 480px) { .controls { grid-template-columns: 1fr; } .bvp { font-size: 14px; } }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; scroll-behavior: auto !important; } }
 @media print { .toolbar, .lab-controls, .tip, .share, .controls { display: none !important; } }
+.find { display: inline-flex; gap: 6px; align-items: center; font-size: .85em; color: var(--muted); }
+.find input { width: 11em; min-height: 28px; padding: 2px 8px; }
+.find-status { margin: 0 0 .3em; font-size: .88em; }
+.find-status:empty { display: none; }
+.crumbs { min-height: 26px; display: flex; gap: 4px; align-items: center; overflow-x: auto; white-space: nowrap; margin: 0 0 .3em; font-size: .8em; color: var(--muted); }
+.crumbs button { flex: none; max-width: 22em; overflow: hidden; text-overflow: ellipsis; min-height: 26px; padding: 1px 6px; }
+.crumbs [aria-current] { font-weight: 600; border-color: var(--fg); }
+.flame [aria-pressed=true] { border-color: var(--accent); font-weight: 600; }
+.flame .details { display: flex; gap: 8px; align-items: flex-start; justify-content: space-between; margin: .4em 0; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--soft); font-size: .85em; }
+.flame .details[hidden] { display: none; }
+.details strong, .details span { display: block; overflow-wrap: anywhere; }
+.details .note { color: var(--muted); }
+.details button { flex: none; }
+@media print { .find, .crumbs, .details button { display: none !important; } }
 `;
 
 let sheet = null;
