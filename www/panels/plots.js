@@ -50,18 +50,11 @@ const SEGMENT_EXPLAIN = [
 ];
 
 /**
- * Keep a tooltip shown for the keyboard on screen: above its point when it would run past the
- * bottom of the viewport, then scrolled to if it still is not all in view.
+ * Keep a tooltip shown for the keyboard on screen: the page scrolls as little as brings it all
+ * into view (a pointer's tooltip is where the pointer is, and needs none of this).
  */
-function keepInView(tip, y) {
-  let r = tip.getBoundingClientRect();
-  if (r.bottom > innerHeight && y - 8 - r.height >= 0) {
-    tip.style.transform = tip.style.transform.replace(
-      /, [-\d.]+px\)$/,
-      `, ${Math.round(y - 8 - r.height)}px)`,
-    );
-    r = tip.getBoundingClientRect();
-  }
+function keepInView(tip) {
+  const r = tip.getBoundingClientRect();
   if (r.top < 0 || r.bottom > innerHeight) tip.scrollIntoView({ block: "nearest" });
 }
 
@@ -132,7 +125,7 @@ export function seriesPanel(host) {
       x,
       y,
     );
-    if (keyboard) keepInView(p.tip, y);
+    if (keyboard) keepInView(p.tip);
   };
 
   p.main.addEventListener("pointermove", (e) => {
@@ -245,7 +238,7 @@ export function barsPanel(host) {
     outline(ctx, r, host.dark);
     const lines = segText(i);
     showTip(p.tip, lines, ...(at ?? [r[0] + r[2] / 2, r[1] + r[3]]));
-    if (!at) keepInView(p.tip, r[1]);
+    if (!at) keepInView(p.tip);
     p.main.setAttribute("aria-label", `Bytes per element. Selected: ${tipText(lines)}`);
   };
 
