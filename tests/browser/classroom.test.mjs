@@ -134,6 +134,7 @@ test("exports: PNG, CSV and JSON of a chart, the permalink and both embed codes"
   assert.match(lines[2], /^ndarray uint64,/);
   const json = JSON.parse((await save("JSON")).data.toString());
   assert.equal(json.scenario.n, 1000);
+  assert.equal(json.compare.container, "ndarray", "the JSON says what the scenario is compared with");
   assert.equal(json.rows.length, 2);
 
   await widget(page).getByRole("button", { name: "Copy link" }).click();

@@ -63,7 +63,12 @@ export function seriesPanel(host) {
     "series",
     "Memory vs n",
     "Total bytes of the same n numbers on log scales: your scenario (solid, filled squares), the one compared with (dashed, hollow squares), and thin grey lines for other usual ways to hold them. The dashed upright line is your n. Hover, or focus and use the arrow keys, to read exact values.",
-    () => ({ scenario: host.scenario(), accounting: host.state.accounting, units: host.state.units }),
+    () => ({
+      scenario: host.scenario(),
+      compare: host.compareScenario,
+      accounting: host.state.accounting,
+      units: host.state.units,
+    }),
   );
   let cursorN = null;
   // The lines' names, in the order seriesValues gives their bytes (set when drawn).
@@ -187,7 +192,7 @@ export function seriesPanel(host) {
       decades.sort((a, b) => a - b);
       fillTable(
         p.table,
-        `Total bytes (${ACC_LABEL[s.accounting]}) by n, ${s.profile}`,
+        `Total bytes (${ACC_LABEL[s.accounting]}) by n; the reference lines on ${s.profile}`,
         ["n", ...names],
         decades.map((n) => [formatCount(n), ...valuesAt(n).map(([, b]) => formatCount(b))]),
       );
@@ -206,7 +211,12 @@ export function barsPanel(host) {
     "bars",
     "Bytes per element",
     "What each element costs, your scenario above the one compared with, split into its parts. Hover a segment, or focus and use the arrow keys.",
-    () => ({ scenario: host.scenario(), accounting: host.state.accounting, units: host.state.units }),
+    () => ({
+      scenario: host.scenario(),
+      compare: host.compareScenario,
+      accounting: host.state.accounting,
+      units: host.state.units,
+    }),
   );
   let rows = [];
   let segs = [];
