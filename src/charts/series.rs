@@ -1,8 +1,8 @@
 //! Memory vs n: total bytes of the reader's scenario and the one it is compared with, over n
 //! from 1 to 10**9 on log-log scales, with thin grey reference lines (the same numbers held
-//! other usual ways) for context. The two scenarios differ by more than colour: the reader's is
-//! solid with filled square markers, the comparison dashed with hollow ones. Each line is labelled at
-//! its end (under the plot when narrow). Values come from the model at every point.
+//! other usual ways) for context. The two scenarios differ by more than colour: the reader's
+//! is solid with filled square markers, the comparison dashed with hollow ones. Each line is
+//! labelled at its end (under the plot when narrow). Values come from the model at every point.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -24,7 +24,8 @@ pub const REPRESENTATIONS: [&str; 7] = [
     "ndarray int8",
 ];
 
-pub fn representation(i: usize, p: Profile, n: u64) -> Scenario {
+/// The `i`th reference on Python `p` (n is 0: it varies along the line).
+pub fn representation(i: usize, p: Profile) -> Scenario {
     let zero = Values::Constant(Const::Int(0));
     let (container, values) = match i {
         0 => (Container::ListAppend, Values::IntRange { start: 0 }),
@@ -38,7 +39,7 @@ pub fn representation(i: usize, p: Profile, n: u64) -> Scenario {
     Scenario {
         container,
         values,
-        n,
+        n: 0,
         profile: p,
         numpy: Numpy::V2,
     }
@@ -137,7 +138,7 @@ pub fn points(s: &Scenario, acc: Accounting) -> Vec<(f64, f64)> {
 pub fn references(p: Profile, acc: Accounting) -> Vec<Line> {
     (0..REPRESENTATIONS.len())
         .map(|i| {
-            let scenario = representation(i, p, 0);
+            let scenario = representation(i, p);
             Line {
                 name: REPRESENTATIONS[i].into(),
                 role: Role::Reference,
