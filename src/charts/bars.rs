@@ -69,7 +69,8 @@ pub fn split(l: &Layout, acc: Accounting) -> [u64; 8] {
     out
 }
 
-/// One drawn segment, for hit-testing: bar (0 the scenario, 1 the one compared with), segment index, pixel span.
+/// One drawn segment, for hit-testing: bar (0 the scenario, 1 the one compared with), segment
+/// index, pixel span.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Seg {
     pub bar: u32,
