@@ -70,52 +70,13 @@ fn px(v: f64, dpr: f64) -> i32 {
     (v * dpr).round() as i32
 }
 
-/// The other side of the comparison: packed next to a boxed scenario, boxed next to a packed one.
-fn counterpart(s: &Scenario) -> (String, Scenario) {
-    let float = s.values.is_float();
-    if s.container.is_boxed() {
-        // The article's comparison: np.zeros(n, dtype=np.uint64) (float64 for floats).
-        let dt = if float { Dtype::Float64 } else { Dtype::Uint64 };
-        let values = Values::Constant(if float {
-            Const::Float(0.0)
-        } else {
-            Const::Int(0)
-        });
-        (
-            format!("packed: ndarray {}", dt.name()),
-            Scenario {
-                container: Container::Ndarray(dt),
-                values,
-                ..*s
-            },
-        )
-    } else {
-        let values = if float {
-            Values::FloatRange { start: 0 }
-        } else {
-            Values::IntRange { start: 1000 }
-        };
-        let what = if float { "floats" } else { "ints" };
-        (
-            format!("boxed: list of {what}"),
-            Scenario {
-                container: Container::ListAppend,
-                values,
-                ..*s
-            },
-        )
-    }
-}
-
-fn short_name(s: &Scenario) -> String {
-    match s.container {
-        Container::ListAppend => "list (append)".into(),
-        Container::ListRange => "list(...)".into(),
-        Container::ListComprehension => "list comprehension".into(),
-        Container::ListRepeat => "[v] * n".into(),
-        Container::Tuple => "tuple".into(),
-        Container::Array(t) => format!("array.array('{}')", t.0),
-        Container::Ndarray(d) => format!("ndarray {}", d.name()),
+/// The comparison a new Explorer starts with (the page sets its own with `setCompare`): the
+/// article's np.zeros(n, dtype=np.uint64) next to its list.
+fn article_compare(s: &Scenario) -> Scenario {
+    Scenario {
+        container: Container::Ndarray(Dtype::Uint64),
+        values: Values::Constant(Const::Int(0)),
+        ..*s
     }
 }
 
@@ -123,15 +84,19 @@ fn short_name(s: &Scenario) -> String {
 pub struct Explorer {
     scenario: Scenario,
     layout: Layout,
+    compare_scenario: Scenario,
     compare: Layout,
-    compare_label: String,
     flame: Vec<flame::Frame>,
     flame_row_css: f64,
     flame_width_css: f64,
     /// The flame graph was drawn as a flame (the root at the bottom), not as an icicle.
     flame_up: bool,
-    series_key: Option<(Profile, Accounting)>,
-    series: Vec<Vec<(f64, f64)>>,
+    /// What the lines were computed for: both scenarios (n is left out: it varies along the
+    /// lines) and the accounting; the references depend on the Python and the accounting only.
+    series_key: Option<(Scenario, Scenario, Accounting)>,
+    refs_key: Option<(Profile, Accounting)>,
+    refs: Vec<series::Line>,
+    series: Vec<series::Line>,
     series_geom: Option<series::Geometry>,
     series_dpr: f64,
     bars: Vec<bars::Seg>,
@@ -150,17 +115,19 @@ impl Explorer {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Explorer {
         let s = Scenario::article();
-        let (compare_label, c) = counterpart(&s);
+        let c = article_compare(&s);
         Explorer {
             layout: layout(&s),
             compare: layout(&c),
-            compare_label,
+            compare_scenario: c,
             scenario: s,
             flame: Vec::new(),
             flame_row_css: 22.0,
             flame_width_css: 1.0,
             flame_up: false,
             series_key: None,
+            refs_key: None,
+            refs: Vec::new(),
             series: Vec::new(),
             series_geom: None,
             series_dpr: 1.0,
@@ -174,22 +141,30 @@ impl Explorer {
     #[wasm_bindgen(js_name = setScenario)]
     pub fn set_scenario(&mut self, scenario: JsValue) -> Result<JsValue, JsError> {
         let s = scenario_from_js(&scenario).map_err(js_error)?;
-        let (label, c) = counterpart(&s);
         self.layout = layout(&s);
-        self.compare = layout(&c);
-        self.compare_label = label;
-        if self.scenario.profile != s.profile {
-            self.series_key = None;
-        }
         self.scenario = s;
         layout_to_js(&s, &self.layout)
     }
 
-    /// The comparison's layout (packed for a boxed scenario, boxed for a packed one).
+    /// Set the scenario compared with (same shape as layout()'s, valid as it is: the page
+    /// resolves it first, with resolveScenario); returns its layout as a plain object.
+    #[wasm_bindgen(js_name = setCompare)]
+    pub fn set_compare(&mut self, scenario: JsValue) -> Result<JsValue, JsError> {
+        let c = scenario_from_js(&scenario).map_err(js_error)?;
+        self.compare = layout(&c);
+        self.compare_scenario = c;
+        layout_to_js(&c, &self.compare)
+    }
+
+    /// The comparison's layout, as setCompare last returned it.
     #[wasm_bindgen(js_name = compareLayout)]
     pub fn compare_layout(&self) -> Result<JsValue, JsError> {
-        let (_, c) = counterpart(&self.scenario);
-        layout_to_js(&c, &self.compare)
+        layout_to_js(&self.compare_scenario, &self.compare)
+    }
+
+    /// [the scenario's name, the comparison's] as the charts label them (never the same).
+    pub fn names(&self) -> Vec<String> {
+        series::names(&self.scenario, &self.compare_scenario).into()
     }
 
     /// Draw the flame graph `width_css` wide, zoomed into preorder node `zoom`, as an icicle
@@ -267,8 +242,11 @@ impl Explorer {
         self.flame.iter().map(|f| f.node).collect()
     }
 
-    /// Draw memory vs n for the scenario's profile. Recomputes the lines only when the profile
-    /// or the accounting changed.
+    /// Draw memory vs n: the scenario, the comparison and the references (on the scenario's
+    /// Python). Recomputes the lines only when one of the scenarios (but for n) or the
+    /// accounting changed: moving n only moves the marker, which JS draws on the overlay.
+    /// Returns the lines' names, in the order seriesAt and seriesValues give their bytes: the
+    /// scenario, the comparison, then the references shown (those that are not one of the two).
     #[wasm_bindgen(js_name = drawSeries)]
     #[allow(clippy::too_many_arguments)]
     pub fn draw_series(
@@ -280,12 +258,26 @@ impl Explorer {
         acc: &str,
         unit: &str,
         dark: bool,
-    ) -> Result<(), JsError> {
+    ) -> Result<Vec<String>, JsError> {
         let acc = accounting(acc)?;
-        let key = (self.scenario.profile, acc);
-        if self.series_key != Some(key) {
-            self.series = series::compute(key.0, acc);
-            self.series_key = Some(key);
+        let (mine, other) = (
+            Scenario {
+                n: 0,
+                ..self.scenario
+            },
+            Scenario {
+                n: 0,
+                ..self.compare_scenario
+            },
+        );
+        if self.refs_key != Some((mine.profile, acc)) {
+            self.refs = series::references(mine.profile, acc);
+            self.refs_key = Some((mine.profile, acc));
+            self.series_key = None;
+        }
+        if self.series_key != Some((mine, other, acc)) {
+            self.series = series::lines(&mine, &other, &self.refs, acc);
+            self.series_key = Some((mine, other, acc));
         }
         let area = backend(canvas, w_css, h_css, dpr)?.into_drawing_area();
         let st = series::Style {
@@ -298,7 +290,8 @@ impl Explorer {
         self.series_geom =
             Some(series::draw(&area, &self.series, &st, &mut labels).map_err(js_error)?);
         self.series_dpr = dpr.max(0.5);
-        finish(&area, &labels)
+        finish(&area, &labels)?;
+        Ok(self.series.iter().map(|l| l.name.clone()).collect())
     }
 
     /// The x (CSS pixels) where n sits on the memory-vs-n chart.
@@ -317,7 +310,7 @@ impl Explorer {
         })
     }
 
-    /// At an x in CSS pixels: [n, then each representation's exact bytes at that n].
+    /// At an x in CSS pixels: [n, then each line's exact bytes at that n].
     #[wasm_bindgen(js_name = seriesAt)]
     pub fn series_at(&self, x_css: f64, acc: &str) -> Result<Vec<f64>, JsError> {
         let acc = accounting(acc)?;
@@ -328,13 +321,13 @@ impl Explorer {
         Ok(self.values_at(n, acc))
     }
 
-    /// [n, then each representation's exact bytes] at n (for the data table).
+    /// [n, then each line's exact bytes] at n (for the cursor and the data table).
     #[wasm_bindgen(js_name = seriesValues)]
     pub fn series_values(&self, n: f64, acc: &str) -> Result<Vec<f64>, JsError> {
         Ok(self.values_at(n, accounting(acc)?))
     }
 
-    /// Draw bytes per element, the scenario against its counterpart. Returns the bars as
+    /// Draw bytes per element, the scenario above the comparison. Returns the bars as
     /// `[{ label, perElementHundredths: [8], bytes: [8] }]` (the segments in `bars::SEGMENTS`
     /// order) for the tooltip and the data table.
     #[wasm_bindgen(js_name = drawBars)]
@@ -350,22 +343,8 @@ impl Explorer {
         let acc = accounting(acc)?;
         let n = self.scenario.n.max(1);
         let per = |l: &Layout| bars::split(l, acc);
-        let mine = format!(
-            "{}: {}",
-            if self.scenario.container.is_boxed() {
-                "boxed"
-            } else {
-                "packed"
-            },
-            short_name(&self.scenario)
-        );
-        let mut rows = vec![
-            (mine, per(&self.layout)),
-            (self.compare_label.clone(), per(&self.compare)),
-        ];
-        if !self.scenario.container.is_boxed() {
-            rows.swap(0, 1);
-        }
+        let [mine, other] = series::names(&self.scenario, &self.compare_scenario);
+        let rows = [(mine, per(&self.layout)), (other, per(&self.compare))];
         let area = backend(canvas, w_css, h_css, dpr)?.into_drawing_area();
         let mut labels = Vec::new();
         let st = bars::Style {
@@ -493,9 +472,11 @@ impl Explorer {
     fn values_at(&self, n: f64, acc: Accounting) -> Vec<f64> {
         let n = n.clamp(0.0, 1e12) as u64;
         let mut out = vec![n as f64];
-        out.extend((0..series::REPRESENTATIONS.len()).map(|i| {
-            acc.of(layout(&series::representation(i, self.scenario.profile, n)).totals) as f64
-        }));
+        out.extend(
+            self.series
+                .iter()
+                .map(|l| series::total_at(&l.scenario, n, acc) as f64),
+        );
         out
     }
 }

@@ -81,6 +81,11 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 .embed-preview { display: block; width: 100%; border: 1px dashed var(--line); border-radius: 6px; background: transparent; }
 .embed-note:empty { display: none; }
 .share-status { font-size: .85em; color: var(--muted); margin: .2em 0; min-height: 1.2em; }
+.compare-bar { margin: .1em 0 .5em; }
+.compare-bar > button { font-size: .85em; min-height: 28px; padding: 2px 8px; }
+.compare-controls { margin-top: .5em; padding: 6px 10px 10px; border: 1px solid var(--line); border-radius: 6px; }
+.compare-controls[hidden] { display: none; }
+@container (min-width: 481px) { .compare-controls .container { grid-column: span 2; } }
 @container (max-width: 480px) { .controls { grid-template-columns: 1fr; } .bvp { font-size: 14px; } }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; scroll-behavior: auto !important; } }
 @media print { .toolbar, .lab-controls, .tip, .share, .controls { display: none !important; } }
