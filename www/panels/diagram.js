@@ -60,7 +60,7 @@ const CSS = `
 .fld[data-kind=slack] { border-style: dashed; background: transparent; color: var(--muted); }
 .fld:focus-visible, .fld.on { outline: 2px solid var(--accent); outline-offset: -2px; position: relative; z-index: 1; }
 .obj .rows.strip { flex-direction: row; height: 2.1em; }
-.strip .fld { flex: none; justify-content: center; align-items: center; padding: 0 1px; margin: 0 0 0 -1px; overflow: hidden; white-space: nowrap; font-size: .86em; }
+.strip .fld { flex: none; justify-content: center; align-items: center; padding: 0; margin: 0 0 0 -1px; overflow: hidden; white-space: nowrap; font-size: .8em; }
 .strip .fld:first-child { margin-left: 0; }
 .obj .axis { display: flex; justify-content: space-between; color: var(--muted); font-size: .85em; font-variant-numeric: tabular-nums; }
 .diagram { --k-gc: #e9e1f7; --k-header: #dcebf9; --k-slots: #d8f1e2; --k-payload: #fbe8c8; --k-padding: #ececec; --k-rounding: #f5dede; --k-metadata: #e6eef0; }
