@@ -215,7 +215,27 @@ test("past 12 elements the panel says what it shows instead, and the table lists
     /draws up to 12 elements; n = 1,000,000 is summarised in the other panels/,
   );
   assert.equal(await section.locator(".obj").count(), 1);
+  // Another n past 12: the text follows, and the boxes are kept, not rebuilt.
+  await section.locator(".obj").evaluate((b) => (b.dataset.kept = "yes"));
+  await page.evaluate(() => document.querySelector("boxed-vs-packed").setState({ n: 2000000 }));
+  await section.locator(".diagram-limit", { hasText: "n = 2,000,000" }).waitFor();
+  assert.equal(await section.locator(".obj[data-kept=yes]").count(), 1);
   await page.close();
+
+  // Loaded lazily: below the fold, nothing is drawn (nor its code fetched) until it is scrolled to.
+  const lazy = await openPage(ctx, "/index.html?n=5");
+  await rendered(lazy);
+  const below = await lazy.evaluate(() => {
+    const s = document.querySelector("boxed-vs-packed").shadowRoot.querySelector("section.diagram");
+    return s.getBoundingClientRect().top > innerHeight;
+  });
+  if (below) {
+    assert.equal(await widget(lazy).locator("section.diagram .obj").count(), 0);
+    assert.equal(await widget(lazy).locator("section.diagram .loading").count(), 1);
+  }
+  await widget(lazy).locator("section.diagram").scrollIntoViewIfNeeded();
+  await widget(lazy).locator("section.diagram .obj").first().waitFor();
+  await lazy.close();
 
   const small = await openDiagram("n=2&profile=cpython-3.14&values=constant:7");
   await small.section.getByRole("button", { name: "Show as a table" }).click();

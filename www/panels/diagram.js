@@ -109,9 +109,20 @@ function boxSpoken(o) {
   return o.refs > 1 ? `${what}; ${o.refs} pointers point at it` : what;
 }
 
+/** The limit note past maxN elements. */
+const limitText = (d) =>
+  `The diagram draws up to ${d.maxN} elements; n = ${formatCount(d.n)} is summarised in the other panels. Here is the container object itself, the same at any n; try n = 5 to see every object.`;
+
 export function drawDiagram(host, body) {
   adoptStyles(host);
-  const d = host.api.diagram(host.scenario());
+  const scenario = host.scenario();
+  // Past the limit only n's text changes with n: a slider step there rebuilds nothing. (A theme
+  // or width change needs nothing either: colours are CSS, and the diagram has its own width.)
+  const key = JSON.stringify({ ...scenario, n: scenario.n > (body.diagramMax ?? 12) ? "past" : scenario.n });
+  if (body.diagramKey === key && body.diagramRefresh) return body.diagramRefresh(scenario.n);
+  const d = host.api.diagram(scenario);
+  body.diagramKey = key;
+  body.diagramMax = d.maxN;
   const state = (body.diagramState ??= { table: false, focus: 0 });
   const fields = []; // flat, in reading order: { f, o, oi, node }
   const boxes = [];
@@ -302,12 +313,7 @@ export function drawDiagram(host, body) {
     } else if (e.key === "Escape") hide();
   });
 
-  const limit = d.complete
-    ? null
-    : el("p", {
-        class: "diagram-limit",
-        text: `The diagram draws up to ${d.maxN} elements; n = ${formatCount(d.n)} is summarised in the other panels. Here is the container object itself, the same at any n; try n = 5 to see every object.`,
-      });
+  const limit = d.complete ? null : el("p", { class: "diagram-limit", text: limitText(d) });
   const tableBtn = el("button", {
     type: "button",
     text: state.table ? "Show the diagram" : "Show as a table",
@@ -336,6 +342,13 @@ export function drawDiagram(host, body) {
     );
   };
   if (state.table) buildTable();
+  const sentence = el("p", { class: "sr", text: summary(d) });
+  body.diagramRefresh = (n) => {
+    d.n = n;
+    sentence.textContent = summary(d);
+    if (limit) limit.textContent = limitText(d);
+    if (state.table) buildTable();
+  };
   tableBtn.addEventListener("click", () => {
     state.table = !state.table;
     table.hidden = !state.table;
@@ -347,14 +360,7 @@ export function drawDiagram(host, body) {
   });
   scroll.hidden = state.table;
   status.hidden = state.table;
-  body.replaceChildren(
-    limit ?? "",
-    el("div", { class: "toolbar" }, tableBtn),
-    el("p", { class: "sr", text: summary(d) }),
-    status,
-    scroll,
-    table,
-  );
+  body.replaceChildren(limit ?? "", el("div", { class: "toolbar" }, tableBtn), sentence, status, scroll, table);
   if (!state.table) {
     drawArrows(d, canvas, svg, boxes, fields);
     // On a narrow screen the diagram scrolls inside the panel: say so.
