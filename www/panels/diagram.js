@@ -360,7 +360,14 @@ export function drawDiagram(host, body) {
   });
   scroll.hidden = state.table;
   status.hidden = state.table;
-  body.replaceChildren(limit ?? "", el("div", { class: "toolbar" }, tableBtn), sentence, status, scroll, table);
+  body.replaceChildren(
+    limit ?? "",
+    el("div", { class: "toolbar" }, tableBtn),
+    sentence,
+    status,
+    scroll,
+    table,
+  );
   if (!state.table) {
     drawArrows(d, canvas, svg, boxes, fields);
     // On a narrow screen the diagram scrolls inside the panel: say so.
