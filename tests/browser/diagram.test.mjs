@@ -59,9 +59,11 @@ test("n = 5 ints on CPython 3.12: the drawn fields add up to layout()'s bytes", 
       b.names.join("; "),
     );
   }
-  // A pointer slot per element, five arrows into the int boxes, one into the pointer array.
-  const arrows = await section.locator("svg.arrows path[data-to]").count();
+  // A pointer slot per element, five arrows into the int boxes, one into the pointer array;
+  // and the name x's arrow to the list.
+  const arrows = await section.locator("svg.arrows path[data-from]").count();
   assert.equal(arrows, 5 + 1);
+  assert.equal(await section.locator('svg.arrows path[data-to="0"]:not([data-from])').count(), 1);
   await section.screenshot({ path: join(outDir, "diagram-list-5-ints-3.12.png") });
   assert.deepEqual(page.problems, []);
   await page.close();

@@ -70,6 +70,7 @@ const CSS = `
 .fld[data-kind=metadata] { --k: var(--k-metadata); }
 .diagram .tip { max-width: 24em; }
 .diagram-table { margin-top: .5em; }
+.diagram-var { font: 600 1em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; border: 1.5px solid var(--fg); border-radius: 4px; padding: 2px 10px; margin-top: 2px; background: var(--soft); }
 .diagram-limit { margin: .2em 0 .6em; font-weight: 600; }
 `;
 
@@ -220,7 +221,7 @@ export function drawDiagram(host, body) {
       o.role === "shared"
         ? el("span", {
             class: "badge",
-            text: `shared: existed before x${o.refs > 1 ? ` · ${o.refs} arrows` : ""}`,
+            text: `${sharedWhat(o)}: existed before x${o.refs > 1 ? ` · ${o.refs} arrows` : ""}`,
           })
         : o.refs > 1
           ? el("span", { class: "badge", text: `${o.refs} arrows` })
@@ -260,7 +261,15 @@ export function drawDiagram(host, body) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("class", "arrows");
   svg.setAttribute("aria-hidden", "true");
+  // The name x, as Python Tutor draws a variable: a label with an arrow to its object.
+  const name = el(
+    "div",
+    { class: "diagram-var" },
+    "x",
+    el("span", { class: "sr", text: ` refers to the ${d.objects[0].label}` }),
+  );
   canvas.replaceChildren(
+    el("div", { class: "diagram-col" }, name),
     first,
     second.childElementCount ? second : "",
     third.childElementCount ? third : "",
@@ -369,13 +378,21 @@ export function drawDiagram(host, body) {
     table,
   );
   if (!state.table) {
-    drawArrows(d, canvas, svg, boxes, fields);
+    drawArrows(d, canvas, svg, boxes, [{ f: { target: 0 }, node: name }, ...fields]);
     // On a narrow screen the diagram scrolls inside the panel: say so.
     if (scroll.scrollWidth > scroll.clientWidth + 2)
       scroll.before(
         el("p", { class: "diagram-wide", text: "Wider than the panel: scroll sideways inside the diagram." }),
       );
   }
+}
+
+/** What a shared object is, from its note: "small-int cache (-5 to 256)", "a constant". */
+function sharedWhat(o) {
+  const cache = /small-int cache \((-?\d+) to (\d+)\)/.exec(o.note);
+  if (cache) return `small-int cache ${cache[1]} … ${cache[2]}`;
+  if (o.note.startsWith("A constant")) return "a constant of the code";
+  return "shared";
 }
 
 /** One sentence: what is drawn, in numbers a reader can check against the other panels. */
@@ -436,7 +453,7 @@ function drawArrows(d, canvas, svg, boxes, fields) {
     path.setAttribute("stroke", "currentColor");
     path.setAttribute("stroke-width", d.objects[f.target].role === "shared" ? "1.6" : "1.3");
     path.setAttribute("marker-end", `url(#${id})`);
-    path.dataset.from = node.dataset.i;
+    if (node.dataset.i !== undefined) path.dataset.from = node.dataset.i;
     path.dataset.to = String(f.target);
     const dot = document.createElementNS(SVG, "circle");
     dot.setAttribute("cx", String(x1));
