@@ -392,6 +392,7 @@ function sharedWhat(o) {
   const cache = /small-int cache \((-?\d+) to (\d+)\)/.exec(o.note);
   if (cache) return `small-int cache ${cache[1]} … ${cache[2]}`;
   if (o.note.startsWith("A constant")) return "a constant of the code";
+  if (o.note.startsWith("range()")) return "range()'s own start object";
   return "shared";
 }
 
