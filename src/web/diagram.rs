@@ -7,6 +7,21 @@ use wasm_bindgen::prelude::*;
 use super::{js_error, scenario_from_js, to_js};
 use crate::model::diagram::{self, Diagram, Field, Object, DIAGRAM_MAX_N};
 
+/// A slice serialised as an array of its views, made one at a time (no Vec of views).
+struct Seq<'a, T>(&'a [T]);
+
+impl Serialize for Seq<'_, Field> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(FieldOut::from))
+    }
+}
+
+impl Serialize for Seq<'_, Object> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(ObjectOut::from))
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct FieldOut<'a> {
@@ -45,7 +60,7 @@ struct ObjectOut<'a> {
     requested: u64,
     allocated: u64,
     refs: u64,
-    fields: Vec<FieldOut<'a>>,
+    fields: Seq<'a, Field>,
 }
 
 impl<'a> From<&'a Object> for ObjectOut<'a> {
@@ -58,7 +73,7 @@ impl<'a> From<&'a Object> for ObjectOut<'a> {
             requested: o.bytes.requested,
             allocated: o.bytes.allocated,
             refs: o.refs,
-            fields: o.fields.iter().map(FieldOut::from).collect(),
+            fields: Seq(&o.fields),
         }
     }
 }
@@ -73,7 +88,7 @@ struct DiagramOut<'a> {
     /// false past maxN: only the container object's header is drawn.
     complete: bool,
     pointer_bytes: u64,
-    objects: Vec<ObjectOut<'a>>,
+    objects: Seq<'a, Object>,
 }
 
 impl<'a> From<&'a Diagram> for DiagramOut<'a> {
@@ -83,7 +98,7 @@ impl<'a> From<&'a Diagram> for DiagramOut<'a> {
             max_n: DIAGRAM_MAX_N,
             complete: d.complete,
             pointer_bytes: d.pointer_bytes,
-            objects: d.objects.iter().map(ObjectOut::from).collect(),
+            objects: Seq(&d.objects),
         }
     }
 }
