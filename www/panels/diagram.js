@@ -119,7 +119,13 @@ export function drawDiagram(host, body) {
   const scenario = host.scenario();
   // Past the limit only n's text changes with n: a slider step there rebuilds nothing. (A theme
   // or width change needs nothing either: colours are CSS, and the diagram has its own width.)
-  const key = JSON.stringify({ ...scenario, n: scenario.n > (body.diagramMax ?? 12) ? "past" : scenario.n });
+  // The widget's font size changes on narrow screens (a container query): the boxes and arrows
+  // are then redrawn.
+  const key = JSON.stringify({
+    ...scenario,
+    n: scenario.n > (body.diagramMax ?? 12) ? "past" : scenario.n,
+    font: getComputedStyle(body).fontSize,
+  });
   if (body.diagramKey === key && body.diagramRefresh) return body.diagramRefresh(scenario.n);
   const d = host.api.diagram(scenario);
   body.diagramKey = key;
