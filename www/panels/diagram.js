@@ -165,10 +165,13 @@ export function drawDiagram(host, body) {
     for (const x of canvas.querySelectorAll(".fld.on")) x.classList.remove("on");
     const node = fields[i].node;
     node.classList.add("on");
-    // Beside the field, inside the canvas (which scrolls with it).
+    // Beside the field, inside the canvas (which scrolls with it), within the part of it shown.
     const c = canvas.getBoundingClientRect();
     const r = node.getBoundingClientRect();
-    const left = Math.max(0, Math.min(r.left - c.left, c.width - tip.offsetWidth));
+    const view = scroll.getBoundingClientRect();
+    tip.style.maxWidth = `${Math.max(160, Math.min(view.width - 8, 380))}px`;
+    const right = Math.min(c.width, view.right - c.left) - tip.offsetWidth;
+    const left = Math.max(Math.max(0, view.left - c.left), Math.min(r.left - c.left, right));
     const below = r.bottom - c.top + 4;
     const top =
       below + tip.offsetHeight > c.height && r.top - c.top > tip.offsetHeight + 4
