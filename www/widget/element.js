@@ -3,6 +3,7 @@
 // It starts work when scrolled into view, follows attribute changes, redraws in one coalesced
 // animation frame, and frees its wasm handle when removed. Used by index.html and embed.html.
 import { codePanel } from "../panels/code.js";
+import { diagramPanel } from "../panels/diagram-panel.js";
 import { flamePanel } from "../panels/flame.js";
 import { heapPanel } from "../panels/heap.js";
 import { el, nextId } from "./kit.js";
@@ -234,6 +235,7 @@ export class BoxedVsPacked extends HTMLElement {
     this.headline = el("p", { class: "headline", "aria-live": "polite" });
     this.panels = {
       flame: flamePanel(this),
+      diagram: diagramPanel(this),
       series: seriesPanel(this),
       bars: barsPanel(this),
       heap: heapPanel(this),
@@ -328,7 +330,14 @@ export class BoxedVsPacked extends HTMLElement {
     f.dtype.closest(".field").hidden = s.container !== "ndarray";
     f.numpy.closest(".field").hidden = s.container !== "ndarray";
     const shown = new Set(s.panels.split(","));
-    const map = { flame: "flame", series: "series", bars: "bars", heap: "lab", code: "code" };
+    const map = {
+      flame: "flame",
+      diagram: "diagram",
+      series: "series",
+      bars: "bars",
+      heap: "lab",
+      code: "code",
+    };
     for (const [k, p] of Object.entries(this.panels)) p.section.hidden = !shown.has(map[k]);
   }
 
@@ -392,8 +401,10 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   invalidate(what) {
-    if (what === "all") for (const k of ["flame", "series", "bars", "heap", "code"]) this.dirty.add(k);
-    else if (what === "model") for (const k of ["flame", "bars", "code", "mark"]) this.dirty.add(k);
+    if (what === "all")
+      for (const k of ["flame", "series", "bars", "heap", "code", "diagram"]) this.dirty.add(k);
+    else if (what === "model")
+      for (const k of ["flame", "bars", "code", "mark", "diagram"]) this.dirty.add(k);
     else this.dirty.add(what);
     if (this.seriesKey() !== this.lastSeriesKey) this.dirty.add("series");
     if (!this.frame && this.explorer) this.frame = requestAnimationFrame(() => this.render());
@@ -407,7 +418,7 @@ export class BoxedVsPacked extends HTMLElement {
     const shown = (k) => !this.panels[k].section.hidden;
     // One layout read for every panel (they share the content width), then only writes.
     const width = this.controls.clientWidth;
-    for (const k of ["flame", "bars", "heap", "code"])
+    for (const k of ["flame", "bars", "heap", "code", "diagram"])
       if (d.has(k) && shown(k)) this.guard(k, () => this.panels[k].draw(width));
     if (d.has("series") && shown("series")) {
       this.guard("series", () => this.panels.series.draw(width));

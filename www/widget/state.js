@@ -12,7 +12,7 @@ export const DEFAULTS = Object.freeze({
   profile: "cpython-3.14",
   accounting: "tracemalloc",
   units: "si",
-  panels: "flame,series,bars,lab,code",
+  panels: "flame,diagram,series,bars,lab,code",
   compare: "auto",
 });
 
@@ -62,7 +62,7 @@ export const CHOICES = {
     ["si", "kB, MB (SI, 1000)"],
     ["iec", "KiB, MiB (IEC, 1024)"],
   ],
-  panels: ["flame", "series", "bars", "lab", "code"],
+  panels: ["flame", "diagram", "series", "bars", "lab", "code"],
 };
 
 export const MAX_N = 1e9;
