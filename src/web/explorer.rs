@@ -418,21 +418,31 @@ impl Explorer {
             .map_or_else(Vec::new, |h| vec![h.lo as f64, h.hi as f64])
     }
 
-    /// RGBA pixels of addresses [from, to), row-major over width x height.
+    /// RGBA pixels of addresses [from, to), row-major over width x height. Bit `1 << part`
+    /// of `hidden` leaves that part out (painted as the background).
     #[wasm_bindgen(js_name = heapRaster)]
-    pub fn heap_raster(&self, from: f64, to: f64, width: u32, height: u32, dark: bool) -> Vec<u8> {
+    pub fn heap_raster(
+        &self,
+        from: f64,
+        to: f64,
+        width: u32,
+        height: u32,
+        dark: bool,
+        hidden: u32,
+    ) -> Vec<u8> {
         let (w, h) = (
             width.clamp(1, 4096) as usize,
             height.clamp(1, 4096) as usize,
         );
         self.heap.as_ref().map_or_else(
             || vec![0; w * h * 4],
-            |m| m.raster(from, to, w, h, Theme { dark }),
+            |m| m.raster(from, to, w, h, Theme { dark }, hidden),
         )
     }
 
-    /// What is at an address: `{ address, what, field, blockStart, blockSize, requested,
-    /// offset, index, part }` (bytes and addresses of the lab's memory), or null.
+    /// What is at an address: `{ address, what, field, fieldStart, fieldLen, label,
+    /// blockStart, blockSize, requested, offset, index, part }` (bytes and addresses of the
+    /// lab's memory; `label` names a small structure's own blocks, else null), or null.
     #[wasm_bindgen(js_name = heapDescribe)]
     pub fn heap_describe(&self, addr: f64) -> Result<JsValue, JsError> {
         match self.heap.as_ref().and_then(|m| m.describe(addr as usize)) {
@@ -440,6 +450,9 @@ impl Explorer {
                 address: s.addr,
                 what: s.what,
                 field: s.field,
+                field_start: s.field_start,
+                field_len: s.field_len,
+                label: s.label,
                 block_start: s.block_start,
                 block_size: s.block_size,
                 requested: s.requested,
@@ -449,6 +462,40 @@ impl Explorer {
             }),
             None => Ok(JsValue::NULL),
         }
+    }
+
+    /// The stretches of the loaded heap map that some allocator holds, gaps of `minGap` bytes
+    /// or more left out: [start0, end0, start1, end1, ...].
+    #[wasm_bindgen(js_name = heapExtents)]
+    pub fn heap_extents(&self, min_gap: f64) -> Vec<f64> {
+        self.heap.as_ref().map_or_else(Vec::new, |m| {
+            m.extents(min_gap.max(1.0) as usize)
+                .into_iter()
+                .flat_map(|(a, b)| [a as f64, b as f64])
+                .collect()
+        })
+    }
+
+    /// The blocks a small structure's run named one by one (its own and its elements'):
+    /// [start0, length0, start1, length1, ...] by address; empty past 64 elements.
+    #[wasm_bindgen(js_name = heapLabels)]
+    pub fn heap_labels(&self) -> Vec<f64> {
+        self.heap.as_ref().map_or_else(Vec::new, |m| {
+            m.labels().flat_map(|(a, l)| [a as f64, l as f64]).collect()
+        })
+    }
+
+    /// The arenas, pools, heap segments and mappings meeting [from, to): [start, length, kind,
+    /// block size, ...] (kind 1 arena, 2 pool, 3 heap segment, 4 mapping; a pool's block size
+    /// is its size class, 0 when it is empty). At most `max` of them.
+    #[wasm_bindgen(js_name = heapFrames)]
+    pub fn heap_frames(&self, from: f64, to: f64, max: u32) -> Vec<f64> {
+        self.heap.as_ref().map_or_else(Vec::new, |m| {
+            m.frames(from.max(0.0) as usize, to.max(0.0) as usize)
+                .take(max as usize)
+                .flat_map(|f| [f.start as f64, f.len as f64, f.kind as f64, f.block as f64])
+                .collect()
+        })
     }
 }
 
@@ -470,6 +517,9 @@ struct SpotOut {
     address: usize,
     what: &'static str,
     field: String,
+    field_start: usize,
+    field_len: usize,
+    label: Option<String>,
     block_start: usize,
     block_size: usize,
     requested: usize,
