@@ -300,7 +300,9 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
         // Names for the structure's own blocks when it has them, else for every block.
         const name = (labelled ? d.label : d.what)?.replace(/ \(.*$/, "").replace(/, element \d+$/, "");
         const w = cells * L.cellW - 6;
-        if (name && ctx.measureText(name).width <= w) {
+        // Named where the block starts (a block that wraps is not named twice).
+        const starts = d.blockStart >= a || (r === 0 && c === 0);
+        if (name && starts && ctx.measureText(name).width <= w) {
           // Dark text on the light colours, light text on the container's dark blue.
           const i = (r * L.cols + c) * 4;
           const lum = 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2];
@@ -429,6 +431,11 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
     } else ctx.strokeRect(at[0] - 2, at[1] - 2, at[2] + 3, at[3] + 3);
     const lines = describe(cursor);
     showTip(p.tip, lines, at[0] + at[2] / 2, at[1] + at[3]);
+    if (lastPointer === "touch") {
+      // Under a finger the tip hangs below the map, not over the cells being tapped.
+      const left = Math.max(0, Math.min(at[0], p.plot.clientWidth - p.tip.offsetWidth));
+      p.tip.style.transform = `translate(${Math.round(left)}px, ${p.plot.clientHeight + 4}px)`;
+    }
     p.summary.textContent = tipText(lines);
   }
 
