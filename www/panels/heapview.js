@@ -67,6 +67,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
   let lastPointer = "mouse";
   let skippedBytes = 0;
   let scaleText = "";
+  let word = 8;
   let frameNote = "";
 
   // The legend: one toggle per part (aria-pressed: shown), and what the background means.
@@ -94,6 +95,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
   const sameAs = (a, b) => a.length === b.length && a.every((s, i) => s[0] === b[i][0] && s[1] === b[i][1]);
 
   function load(result) {
+    word = result.profile.startsWith("wasm32") ? 4 : 8;
     const span = ex().heapSpan();
     const total = span.length ? span[1] - span[0] : 0;
     full = pairs(ex().heapExtents(Math.max(MIN_HOLE, total / 64)));
@@ -126,7 +128,8 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
     const gaps = (view.length - 1) * GAP_CSS;
     // Cells: the smallest cell size whose rows fit the height. Rows start at multiples of the
     // row's bytes, so stretches that come to share a row are drawn as one.
-    for (let cellBytes = 8; cellBytes <= 256; cellBytes *= 2) {
+    // A cell is a word at least: 8 bytes, or 4 on wasm32, where fields are 4 bytes wide.
+    for (let cellBytes = word; cellBytes <= 256; cellBytes *= 2) {
       const small = cellBytes <= 16;
       const minCell = small ? 20 : 7;
       let cols = 2 ** Math.floor(Math.log2(avail / minCell));
@@ -301,7 +304,9 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
         const name = (labelled ? d.label : d.what)?.replace(/ \(.*$/, "").replace(/, element \d+$/, "");
         const w = cells * L.cellW - 6;
         // Named where the block starts (a block that wraps is not named twice).
-        const starts = d.blockStart >= a || (r === 0 && c === 0);
+        const tooNarrowBefore =
+          ((a - d.blockStart) / L.cellBytes) * L.cellW - 6 < ctx.measureText(name ?? "").width;
+        const starts = d.blockStart >= a || (c === 0 && (r === 0 || tooNarrowBefore));
         if (name && starts && ctx.measureText(name).width <= w) {
           // Dark text on the light colours, light text on the container's dark blue.
           const i = (r * L.cols + c) * 4;
