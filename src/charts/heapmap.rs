@@ -134,14 +134,6 @@ pub struct Frame {
     pub block: u32,
 }
 
-/// A block named one by one (a small structure's own blocks and elements).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Label {
-    pub start: usize,
-    pub len: usize,
-    pub text: String,
-}
-
 /// Everything the heap map draws: plain data, in bytes and addresses of the lab's memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HeapInput {
@@ -150,8 +142,8 @@ pub struct HeapInput {
     pub runs: Vec<Run>,
     pub regions: Vec<Region>,
     pub layouts: Vec<BlockLayout>,
+    /// The allocators' frames, sorted by address (the lab hands them over so).
     pub frames: Vec<Frame>,
-    pub labels: Vec<Label>,
 }
 
 /// What is at one address, for the hover.
@@ -165,8 +157,6 @@ pub struct Spot {
     /// Where that field starts, and its bytes.
     pub field_start: usize,
     pub field_len: usize,
-    /// The block's own name, for a small structure ("int 3 (PyLongObject), element 3").
-    pub label: Option<String>,
     pub block_start: usize,
     pub block_size: usize,
     pub requested: usize,
@@ -232,15 +222,12 @@ impl HeapMap {
             let block_start = r.start + index * r.size;
             let offset = addr - block_start;
             let (field, part, at, len) = self.field(r, index, offset);
-            // A few dozen labels at most, in no order: a scan, not a sort and a search.
-            let label = self.input.labels.iter().find(|l| l.start == block_start);
             return Some(Spot {
                 addr,
                 what: r.name,
                 field,
                 field_start: block_start + at,
                 field_len: len,
-                label: label.map(|l| l.text.clone()),
                 block_start,
                 block_size: r.size,
                 requested: r.requested,
@@ -256,7 +243,6 @@ impl HeapMap {
             field: g.name.to_owned(),
             field_start: g.start,
             field_len: g.len,
-            label: None,
             block_start: g.start,
             block_size: g.len,
             requested: 0,
@@ -345,66 +331,6 @@ impl HeapMap {
                 r.lead + head,
                 r.requested - head.min(r.requested),
             ),
-        }
-    }
-
-    /// The labelled blocks: (start, length) of each, in no particular order.
-    pub fn labels(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.input.labels.iter().map(|l| (l.start, l.len))
-    }
-
-    /// The frames (arenas, pools, segments, mappings) that meet [from, to), by address (the lab
-    /// hands them over sorted).
-    pub fn frames(&self, from: usize, to: usize) -> impl Iterator<Item = &Frame> + '_ {
-        self.input
-            .frames
-            .iter()
-            .filter(move |f| f.start < to && f.start + f.len > from)
-    }
-
-    /// The stretches of memory the map holds, with gaps of at least `min_gap` bytes that no
-    /// allocator holds left out: [(start, end)], by address. Runs, regions and frames are each
-    /// sorted by address: merged as they come, without a sort.
-    pub fn extents(&self, min_gap: usize) -> Vec<(usize, usize)> {
-        let i = &self.input;
-        let mut lists = [
-            (
-                i.runs
-                    .iter()
-                    .map(|r| (r.start, r.end()))
-                    .collect::<Vec<_>>(),
-                0,
-            ),
-            (
-                i.regions
-                    .iter()
-                    .map(|g| (g.start, g.start + g.len))
-                    .collect(),
-                0,
-            ),
-            (
-                i.frames
-                    .iter()
-                    .map(|f| (f.start, f.start + f.len))
-                    .collect(),
-                0,
-            ),
-        ];
-        let mut out: Vec<(usize, usize)> = Vec::new();
-        loop {
-            let Some((list, at)) = lists
-                .iter_mut()
-                .filter(|(l, at)| *at < l.len())
-                .min_by_key(|(l, at)| l[*at].0)
-            else {
-                return out;
-            };
-            let (a, b) = list[*at];
-            *at += 1;
-            match out.last_mut() {
-                Some(last) if a < last.1.saturating_add(min_gap.max(1)) => last.1 = last.1.max(b),
-                _ => out.push((a, b)),
-            }
         }
     }
 
@@ -513,7 +439,6 @@ mod tests {
             }],
             layouts: vec![int, array],
             frames: vec![],
-            labels: vec![],
         })
     }
 

@@ -440,9 +440,9 @@ impl Explorer {
         )
     }
 
-    /// What is at an address: `{ address, what, field, fieldStart, fieldLen, label,
-    /// blockStart, blockSize, requested, offset, index, part }` (bytes and addresses of the
-    /// lab's memory; `label` names a small structure's own blocks, else null), or null.
+    /// What is at an address: `{ address, what, field, fieldStart, fieldLen, blockStart,
+    /// blockSize, requested, offset, index, part }` (bytes and addresses of the lab's memory),
+    /// or null.
     #[wasm_bindgen(js_name = heapDescribe)]
     pub fn heap_describe(&self, addr: f64) -> Result<JsValue, JsError> {
         match self.heap.as_ref().and_then(|m| m.describe(addr as usize)) {
@@ -452,7 +452,6 @@ impl Explorer {
                 field: s.field,
                 field_start: s.field_start,
                 field_len: s.field_len,
-                label: s.label,
                 block_start: s.block_start,
                 block_size: s.block_size,
                 requested: s.requested,
@@ -462,40 +461,6 @@ impl Explorer {
             }),
             None => Ok(JsValue::NULL),
         }
-    }
-
-    /// The stretches of the loaded heap map that some allocator holds, gaps of `minGap` bytes
-    /// or more left out: [start0, end0, start1, end1, ...].
-    #[wasm_bindgen(js_name = heapExtents)]
-    pub fn heap_extents(&self, min_gap: f64) -> Vec<f64> {
-        self.heap.as_ref().map_or_else(Vec::new, |m| {
-            m.extents(min_gap.max(1.0) as usize)
-                .into_iter()
-                .flat_map(|(a, b)| [a as f64, b as f64])
-                .collect()
-        })
-    }
-
-    /// The blocks a small structure's run named one by one (its own and its elements'):
-    /// [start0, length0, start1, length1, ...] by address; empty past 64 elements.
-    #[wasm_bindgen(js_name = heapLabels)]
-    pub fn heap_labels(&self) -> Vec<f64> {
-        self.heap.as_ref().map_or_else(Vec::new, |m| {
-            m.labels().flat_map(|(a, l)| [a as f64, l as f64]).collect()
-        })
-    }
-
-    /// The arenas, pools, heap segments and mappings meeting [from, to): [start, length, kind,
-    /// block size, ...] (kind 1 arena, 2 pool, 3 heap segment, 4 mapping; a pool's block size
-    /// is its size class, 0 when it is empty). At most `max` of them.
-    #[wasm_bindgen(js_name = heapFrames)]
-    pub fn heap_frames(&self, from: f64, to: f64, max: u32) -> Vec<f64> {
-        self.heap.as_ref().map_or_else(Vec::new, |m| {
-            m.frames(from.max(0.0) as usize, to.max(0.0) as usize)
-                .take(max as usize)
-                .flat_map(|f| [f.start as f64, f.len as f64, f.kind as f64, f.block as f64])
-                .collect()
-        })
     }
 }
 
@@ -519,7 +484,6 @@ struct SpotOut {
     field: String,
     field_start: usize,
     field_len: usize,
-    label: Option<String>,
     block_start: usize,
     block_size: usize,
     requested: usize,

@@ -6,7 +6,7 @@
 use js_sys::{Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::charts::heapmap::{BlockLayout, Frame, HeapInput, Items, Label, Part, Region, Run};
+use crate::charts::heapmap::{BlockLayout, Frame, HeapInput, Items, Part, Region, Run};
 use crate::lab::heap::What;
 use crate::lab::heapmap::{region_code, HeapRuns};
 use crate::lab::pymalloc::Region as PoolRegion;
@@ -81,11 +81,10 @@ pub fn heap_from_js(heap: &JsValue) -> HeapRuns {
         frame_len: widen(u32s("frameLen")),
         frame_kind: u8s("frameKind"),
         frame_block: u32s("frameBlock"),
-        label_start: widen(u32s("labelStart")),
-        label_len: widen(u32s("labelLen")),
-        label_text: get("labelText").as_string().map_or_else(Vec::new, |t| {
-            t.split_terminator('\n').map(str::to_owned).collect()
-        }),
+        // The labels are the page's to read (heapview.js): the chart does not need them.
+        label_start: Vec::new(),
+        label_len: Vec::new(),
+        label_text: Vec::new(),
     }
 }
 
@@ -310,22 +309,11 @@ pub fn heap_input(h: &HeapRuns, profile: Profile, length: usize) -> HeapInput {
             block: h.frame_block[i],
         })
         .collect();
-    let l = (h.label_start.len())
-        .min(h.label_len.len())
-        .min(h.label_text.len());
-    let labels = (0..l)
-        .map(|i| Label {
-            start: h.label_start[i],
-            len: h.label_len[i],
-            text: h.label_text[i].clone(),
-        })
-        .collect();
     HeapInput {
         word,
         runs,
         regions,
         layouts,
         frames,
-        labels,
     }
 }

@@ -16,6 +16,10 @@ const dataset = (page) => heap(page).evaluate((s) => ({ ...s.dataset }));
 
 /** Run the lab and wait until the heap map has drawn; returns the section's data attributes. */
 async function runLab(page) {
+  // The report the panel announces ("lab" event), for the test to compare with.
+  await page.evaluate(() =>
+    document.querySelector("boxed-vs-packed").addEventListener("lab", (e) => (window.labReport = e.detail)),
+  );
   await widget(page).getByRole("button", { name: "Run the lab" }).click();
   await page
     .locator(".lab-status")
@@ -98,10 +102,8 @@ test("at n = 5 the map opens on the objects' bytes, and a hover names an int's o
   const { lines, x, y } = await hoverUntil(page, "int 3 (PyLongObject)");
   // The model: int 3 is a cached small int; its first 8 bytes are ob_refcnt.
   const start = await page.evaluate(() => {
-    const e = document.querySelector("boxed-vs-packed").explorer;
-    const l = e.heapLabels();
-    for (let i = 0; i < l.length; i += 2) if (e.heapDescribe(l[i]).label?.startsWith("int 3 ")) return l[i];
-    return null;
+    const h = window.labReport.heap;
+    return h.labelStart[h.labelText.split("\n").findIndex((t) => t.startsWith("int 3 "))];
   });
   const hex = `0x${start.toString(16).padStart(8, "0")}`;
   assert.equal(lines[0], `int 3 (PyLongObject), element 3 · ob_refcnt · 8 bytes at ${hex}`);

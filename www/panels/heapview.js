@@ -44,11 +44,20 @@ function merge(segs, join) {
   return out;
 }
 
-const pairs = (flat, step = 2) => {
-  const out = [];
-  for (let i = 0; i + step <= flat.length; i += step) out.push(Array.from(flat.slice(i, i + step)));
-  return out;
-};
+/**
+ * The stretches of memory some allocator holds, from a run's typed arrays (live blocks, the
+ * allocators' regions and frames), with holes of `minGap` bytes or more left out.
+ */
+function extents(h, minGap) {
+  const spans = [];
+  for (let i = 0; i < h.runStart.length; i++)
+    spans.push([h.runStart[i], h.runStart[i] + h.runSize[i] * h.runCount[i]]);
+  for (let i = 0; i < h.regionStart.length; i++)
+    spans.push([h.regionStart[i], h.regionStart[i] + h.regionLen[i]]);
+  for (let i = 0; i < h.frameStart.length; i++)
+    spans.push([h.frameStart[i], h.frameStart[i] + h.frameLen[i]]);
+  return merge(spans, minGap);
+}
 
 /**
  * Create the view inside the heap panel `p` (kit.panel's parts) for the explorer `host`.
@@ -68,6 +77,12 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
   let skippedBytes = 0;
   let scaleText = "";
   let word = 8;
+  // The run's arenas, pools, segments and mappings [start, len, kind, block size], by address;
+  // a small structure's named blocks [start, len, name].
+  let frames = [];
+  let labels = [];
+  const framesMeeting = (from, to) => frames.filter(([start, len]) => start < to && start + len > from);
+  const labelOf = (blockStart) => labels.find((l) => l[0] === blockStart)?.[2] ?? null;
   let frameNote = "";
 
   // The legend: one toggle per part (aria-pressed: shown), and what the background means.
@@ -98,10 +113,14 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
     word = result.profile.startsWith("wasm32") ? 4 : 8;
     const span = ex().heapSpan();
     const total = span.length ? span[1] - span[0] : 0;
-    full = pairs(ex().heapExtents(Math.max(MIN_HOLE, total / 64)));
+    const h = result.heap;
+    frames = Array.from(h.frameStart, (start, i) => [start, h.frameLen[i], h.frameKind[i], h.frameBlock[i]]);
+    const names = h.labelText.split("\n");
+    labels = Array.from(h.labelStart, (start, i) => [start, h.labelLen[i], names[i]]);
+    full = extents(h, Math.max(MIN_HOLE, total / 64));
     if (!full.length && span.length) full = [[span[0], span[1]]];
     skippedBytes = total - sum(full);
-    const labels = pairs(ex().heapLabels());
+
     // A small structure opens on its own blocks and its elements, a little padded; a big one
     // on the whole map.
     home = labels.length
@@ -282,7 +301,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
     if (!small) return;
     // Block edges and names: one describe per cell, a few hundred cells at most.
     ctx.textAlign = "left";
-    const labelled = ex().heapLabels().length > 0;
+    const labelled = labels.length > 0;
     for (let r = 0; r < band.rows; r++) {
       let c = 0;
       while (c < L.cols) {
@@ -301,7 +320,9 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
           ctx.fillRect(x, y, 2, L.rowH - 1);
         }
         // Names for the structure's own blocks when it has them, else for every block.
-        const name = (labelled ? d.label : d.what)?.replace(/ \(.*$/, "").replace(/, element \d+$/, "");
+        const name = (labelled ? labelOf(d.blockStart) : d.what)
+          ?.replace(/ \(.*$/, "")
+          .replace(/, element \d+$/, "");
         const w = cells * L.cellW - 6;
         // Named where the block starts (a block that wraps is not named twice).
         const tooNarrowBefore =
@@ -344,7 +365,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
     let k = 0;
     for (const band of bands) {
       if (band.kind !== "pixels") continue;
-      for (const [start, len, kind] of pairs(ex().heapFrames(band.lo, band.hi, 20000), 4)) {
+      for (const [start, len, kind] of framesMeeting(band.lo, band.hi)) {
         if (kind === 2) continue;
         kinds.set(kind, len);
         const top = Math.max(0, start - band.lo);
@@ -395,7 +416,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
 
   /** The arena and pool (or heap segment, or mapping) an address lies in, as a line. */
   function where(addr) {
-    const parts = pairs(ex().heapFrames(addr, addr + 1, 4), 4).map(
+    const parts = framesMeeting(addr, addr + 1).map(
       ([start, len, kind, block]) =>
         `${FRAME_LONG[kind] ?? "frame"} at ${hex(start)} (${formatBytes(len, "iec")}${block ? `, ${block}-byte blocks` : ""})`,
     );
@@ -405,7 +426,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
   function describe(addr) {
     const d = ex().heapDescribe(addr);
     if (!d) return [`${hex(addr)}: not the heap's`, { note: "No allocator holds this memory now." }];
-    const name = d.label ?? d.what;
+    const name = labelOf(d.blockStart) ?? d.what;
     if (!d.requested)
       return [
         `${d.what} · ${exactBytes(d.fieldLen)} at ${hex(d.fieldStart)}`,
@@ -461,7 +482,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
   function zoomInto(addr) {
     const now = sum(view);
     const seg = full.find(([a, b]) => addr >= a && addr < b) ?? view.find(([a, b]) => addr >= a && addr < b);
-    const regions = pairs(ex().heapFrames(addr, addr + 1, 8), 4).map(([s, l]) => [s, s + l]);
+    const regions = framesMeeting(addr, addr + 1).map(([s, l]) => [s, s + l]);
     const d = ex().heapDescribe(addr);
     if (d) regions.push([d.blockStart, d.blockStart + d.blockSize]);
     const fit = regions
