@@ -159,7 +159,7 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
 
   function heldText(r, u) {
     if (r.held.arenas === 0) return `malloc's heap segments and maps`;
-    return `${r.held.arenas} pymalloc arenas, ${formatBytes(r.held.arenaBytes, u)} in all (of it ${formatBytes(
+    return `${r.held.arenas} pymalloc ${r.held.arenas === 1 ? "arena" : "arenas"}, ${formatBytes(r.held.arenaBytes, u)} in all (of it ${formatBytes(
       r.held.poolHeaderBytes,
       u,
     )} pool headers, ${formatBytes(r.held.freeBlockBytes, u)} free blocks, ${formatBytes(

@@ -280,7 +280,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
       ctx.drawImage(scratch, x0, band.y + r0);
       band.done = r1;
       if (r1 >= band.rows) pending.shift();
-      if (!pending.length) drawFrames(ctx, L, x0, fg, muted);
+      if (!pending.length) drawFrames(ctx, L, x0, fg, css.getPropertyValue("--free").trim() || "#e3e6ea");
       setTimeout(next);
     };
     next();
@@ -360,7 +360,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
    * Far out: a bar left of the rows for each arena, heap segment and mapping (shades alternate,
    * so neighbours part), and a tick where each one starts in its row.
    */
-  function drawFrames(ctx, L, x0, fg, muted) {
+  function drawFrames(ctx, L, x0, fg, free) {
     const kinds = new Map();
     let k = 0;
     for (const band of bands) {
@@ -372,7 +372,7 @@ export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
         const bottom = Math.min(band.hi, start + len) - band.lo;
         const y0 = band.y + Math.floor(top / L.rowBytes);
         const y1 = band.y + Math.ceil(bottom / L.rowBytes);
-        ctx.fillStyle = k++ % 2 ? muted : fg;
+        ctx.fillStyle = k++ % 2 ? free : fg;
         ctx.fillRect(x0 - 7, y0, 4, Math.max(1, y1 - y0 - 1));
         if (start >= band.lo) ctx.fillRect(x0 + (top % L.rowBytes) / L.g - 1, y0, 2, Math.min(5, band.h));
       }
