@@ -119,6 +119,13 @@ test("at n = 5 the map opens on the objects' bytes, and a hover names an int's o
     clip: { x: 0, y: plot.y - 60, width: 1280, height: plot.height + 200 },
   });
 
+  // The whole heap is one button away (pixels of many bytes), and Reset comes back.
+  const whole = await redrawn(page, () => heap(page).getByRole("button", { name: "Whole heap" }).click());
+  assert.equal(whole.viewMode, "pixels");
+  assert.ok(Number(whole.viewBytes) >= 1 << 20, `a 1 MiB arena at least: ${whole.viewBytes}`);
+  const home = await redrawn(page, () => heap(page).getByRole("button", { name: "Reset zoom" }).click());
+  assert.equal(home.viewBytes, d.viewBytes);
+
   // The keyboard reads the same cells: Home goes to the first, the right arrow to the next.
   await heap(page).locator("canvas.main").focus();
   const address = async () => /address (0x[0-9a-f]+)/.exec(await heap(page).locator("p.sr").textContent())[1];
@@ -235,6 +242,11 @@ for (const scheme of ["light", "dark"]) {
     const page = await openPage(ctx, "/index.html?n=5&profile=cpython-3.12", { colorScheme: scheme });
     await rendered(page);
     await runLab(page);
+    // The map's data table too: live blocks by kind, then arenas and pools.
+    await heap(page).getByRole("button", { name: "Show table" }).click();
+    const rows = await heap(page).locator(".table-wrap tbody th").allTextContents();
+    assert.ok(rows.includes("list object (PyListObject)"), rows.join(" | "));
+    assert.ok(rows.includes("pymalloc arenas (allocator structure)"), rows.join(" | "));
     await page.addScriptTag({
       content: readFileSync(join(root, "node_modules/axe-core/axe.min.js"), "utf8"),
     });
