@@ -30,7 +30,7 @@ const JOIN_BYTES = 1024;
 /** Holes no allocator holds of at least this many bytes (or 1/64 of the map) are left out. */
 const MIN_HOLE = 256 * 1024;
 
-export const hex = (a) => `0x${Math.floor(a).toString(16).padStart(8, "0")}`;
+const hex = (a) => `0x${Math.floor(a).toString(16).padStart(8, "0")}`;
 const sum = (segs) => segs.reduce((s, [a, b]) => s + (b - a), 0);
 
 /** Merge [start, end) stretches that lie closer than `join` bytes; sorted by address. */
@@ -60,8 +60,8 @@ function extents(h, minGap) {
 }
 
 /**
- * Create the view inside the heap panel `p` (kit.panel's parts) for the explorer `host`.
- * `controls` holds the zoom buttons; returns { load(result), draw(width) }.
+ * Create the view inside the heap panel `p` (kit.panel's parts) for the explorer `host`, with
+ * its zoom buttons, the legend's list and the scale line; returns { load(result), draw(width) }.
  */
 export function heapView(host, p, { zoomOut, reset, whole, legend, scale }) {
   const ex = () => host.explorer;
