@@ -407,21 +407,31 @@ impl Explorer {
             .map_or_else(Vec::new, |h| vec![h.lo as f64, h.hi as f64])
     }
 
-    /// RGBA pixels of addresses [from, to), row-major over width x height.
+    /// RGBA pixels of addresses [from, to), row-major over width x height. Bit `1 << part`
+    /// of `hidden` leaves that part out (painted as the background).
     #[wasm_bindgen(js_name = heapRaster)]
-    pub fn heap_raster(&self, from: f64, to: f64, width: u32, height: u32, dark: bool) -> Vec<u8> {
+    pub fn heap_raster(
+        &self,
+        from: f64,
+        to: f64,
+        width: u32,
+        height: u32,
+        dark: bool,
+        hidden: u32,
+    ) -> Vec<u8> {
         let (w, h) = (
             width.clamp(1, 4096) as usize,
             height.clamp(1, 4096) as usize,
         );
         self.heap.as_ref().map_or_else(
             || vec![0; w * h * 4],
-            |m| m.raster(from, to, w, h, Theme { dark }),
+            |m| m.raster(from, to, w, h, Theme { dark }, hidden),
         )
     }
 
-    /// What is at an address: `{ address, what, field, blockStart, blockSize, requested,
-    /// offset, index, part }` (bytes and addresses of the lab's memory), or null.
+    /// What is at an address: `{ address, what, field, fieldStart, fieldLen, blockStart,
+    /// blockSize, requested, offset, index, part }` (bytes and addresses of the lab's memory),
+    /// or null.
     #[wasm_bindgen(js_name = heapDescribe)]
     pub fn heap_describe(&self, addr: f64) -> Result<JsValue, JsError> {
         match self.heap.as_ref().and_then(|m| m.describe(addr as usize)) {
@@ -429,6 +439,8 @@ impl Explorer {
                 address: s.addr,
                 what: s.what,
                 field: s.field,
+                field_start: s.field_start,
+                field_len: s.field_len,
                 block_start: s.block_start,
                 block_size: s.block_size,
                 requested: s.requested,
@@ -459,6 +471,8 @@ struct SpotOut {
     address: usize,
     what: &'static str,
     field: String,
+    field_start: usize,
+    field_len: usize,
     block_start: usize,
     block_size: usize,
     requested: usize,

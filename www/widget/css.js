@@ -103,6 +103,14 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 .details .note { color: var(--muted); }
 .details button { flex: none; }
 @media print { .find, .crumbs, .details button { display: none !important; } }
+/* heap map: the legend's filters and the scale line (issue 12) */
+.heap-legend button.part { display: inline-flex; align-items: center; font: inherit; color: var(--fg); background: transparent; border: 1px solid var(--line); border-radius: 4px; padding: 1px 6px; min-height: 26px; }
+.heap-legend button.part[aria-pressed=false] { text-decoration: line-through; color: var(--muted); }
+.heap-legend button.part[aria-pressed=false] .swatch { background: transparent !important; }
+.heap-legend .unmapped { align-self: center; }
+.heap-scale { font-size: .82em; color: var(--muted); margin: .3em 0 0; }
+.heap[data-empty] .heap-scale { display: none; }
+.lab-times td { white-space: normal; min-width: 5.5em; }
 `;
 
 let sheet = null;
