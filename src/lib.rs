@@ -8,6 +8,7 @@ pub mod lab;
 pub mod model;
 pub mod web;
 
+pub use web::diagram::diagram;
 pub use web::explorer::Explorer;
 pub use web::lab::run_lab;
 pub use web::layout::{check_snippet, layout, python_code};

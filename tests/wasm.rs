@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use boxed_vs_packed::{check_snippet, layout, python_code};
+use boxed_vs_packed::{check_snippet, diagram, layout, python_code};
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -359,4 +359,46 @@ fn resolve_scenario_repairs_combinations_and_names_changes() {
         &ARTICLE.replace("list_append", "dict")
     )));
     assert!(msg.starts_with("container: unknown container"), "{msg}");
+}
+
+#[wasm_bindgen_test]
+fn diagram_returns_boxes_and_fields_in_bytes() {
+    let s = r#"{"container":"list_append","values":{"kind":"int_mod","k":3},"n":6,"profile":"cpython-3.12"}"#;
+    let d = diagram(js(s)).expect("valid scenario");
+    let l = layout(js(s)).expect("valid scenario");
+    assert_eq!(num(&d, "n"), 6.0);
+    assert_eq!(num(&d, "maxN"), 12.0);
+    assert_eq!(get(&d, "complete").as_bool(), Some(true));
+    assert_eq!(num(&d, "pointerBytes"), 8.0);
+    let objects = js_sys::Array::from(&get(&d, "objects"));
+    // the list, its pointer array, and the small ints 0, 1, 2 once each
+    assert_eq!(objects.length(), 2 + 3);
+    let list = objects.get(0);
+    assert_eq!(get(&list, "role").as_string().as_deref(), Some("container"));
+    let fields = js_sys::Array::from(&get(&list, "fields"));
+    let ob_item = fields.get(4);
+    assert_eq!(
+        get(&ob_item, "name").as_string().as_deref(),
+        Some("ob_item")
+    );
+    assert_eq!(
+        get(&ob_item, "member").as_string().as_deref(),
+        Some("PyListObject.ob_item")
+    );
+    assert_eq!(
+        get(&ob_item, "source").as_string().as_deref(),
+        Some("Include/cpython/listobject.h")
+    );
+    assert_eq!(num(&ob_item, "offset"), 40.0);
+    assert_eq!(num(&ob_item, "size"), 8.0);
+    assert_eq!(num(&ob_item, "target"), 1.0);
+    assert!(get(&ob_item, "value").is_null());
+    let container: f64 = (0..2).map(|i| num(&objects.get(i), "allocated")).sum();
+    assert_eq!(container, num(&l, "container.allocated"));
+    for i in 2..5 {
+        let o = objects.get(i);
+        assert_eq!(get(&o, "role").as_string().as_deref(), Some("shared"));
+        assert_eq!(num(&o, "refs"), 2.0);
+    }
+    assert!(error_message(diagram(js(r#"{"container":"list","values":{"kind":"int_range","start":0},"n":1,"profile":"cpython-3.12"}"#))).starts_with("container"));
 }

@@ -8,7 +8,9 @@ self.onmessage = async ({ data }) => {
     await init({ module_or_path: module });
     const onProgress = (phase, done, total) => self.postMessage({ type: "progress", phase, done, total });
     const result = runLab(scenario, { ...options, onProgress });
-    const transfer = Object.values(result.heap).map((a) => a.buffer);
+    const transfer = Object.values(result.heap)
+      .filter((a) => ArrayBuffer.isView(a))
+      .map((a) => a.buffer);
     self.postMessage({ type: "result", result }, transfer);
     // End here, on this thread: the page need not call terminate() (which costs the main
     // thread a stall of tens of ms while hundreds of MiB of linear memory are released).

@@ -1,8 +1,8 @@
 // The page: reads the state from the URL (a bad parameter falls back to its default with a
 // note naming it), hands it to the embedded <boxed-vs-packed> as attributes, keeps the URL in
 // step with it (back and forward work), and fills the story's live numbers.
-import { DEFAULTS, readState, toParams } from "./widget/state.js";
-import { ARTICLE, tell } from "./page/story.js";
+import { DEFAULTS, compareStateOf, readState, scenarioOf, toParams } from "./widget/state.js";
+import { ARTICLE, isBoxed, tell } from "./page/story.js";
 import { wasm, wasmModule } from "./wasm.js";
 import "./widget/element.js";
 
@@ -162,7 +162,19 @@ async function story(e) {
     values: { kind: "int_range", start: 0 },
     profile: state.profile,
   });
-  tell(document, state, layout, compare, article, api.pythonCode(e.scenario));
+  // The story contrasts boxed with packed: when the reader compares with a scenario of the
+  // same kind (a list with a tuple), it tells the usual counterpart instead.
+  let other = compare;
+  if (isBoxed(state.container) === !/ndarray|array\.array/.test(compare.tree.label)) {
+    try {
+      let auto = compareStateOf({ ...state, compare: "auto" });
+      for (const c of api.resolveScenario(scenarioOf(auto)).changes) auto = { ...auto, [c.field]: c.to };
+      other = api.layout(scenarioOf(auto));
+    } catch {
+      // the comparison shown is still a true figure
+    }
+  }
+  tell(document, state, layout, other, article, api.pythonCode(e.scenario));
   if (document.body.dataset.ready !== "true") performance.mark("bvp:story-ready");
   document.body.dataset.ready = "true";
 }

@@ -1,6 +1,6 @@
-//! Bytes per element as stacked bars, boxed above packed: pointer slot, object header, payload,
-//! padding, over-allocation, allocator rounding, the container's own header, shared objects.
-//! Every segment keeps its rectangle for hover and keyboard.
+//! Bytes per element as stacked bars, the scenario above the one compared with: pointer slot,
+//! object header, payload, padding, over-allocation, allocator rounding, the container's own
+//! header, shared objects. Every segment keeps its rectangle for hover and keyboard.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -69,7 +69,8 @@ pub fn split(l: &Layout, acc: Accounting) -> [u64; 8] {
     out
 }
 
-/// One drawn segment, for hit-testing: bar (0 boxed, 1 packed), segment index, pixel span.
+/// One drawn segment, for hit-testing: bar (0 the scenario, 1 the one compared with), segment
+/// index, pixel span.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Seg {
     pub bar: u32,

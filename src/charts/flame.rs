@@ -1,5 +1,6 @@
-//! The allocation flame graph (an icicle: the root on top, children below, width ∝ bytes).
-//! Zooming into a frame gives it the full width; its ancestors stay above as full-width bars.
+//! The allocation flame graph, width ∝ bytes: an icicle (the root on top, children below) or a
+//! flame (the root at the bottom, children above). Zooming into a frame gives it the full width;
+//! its ancestors stay next to it, on the root's side, as full-width bars.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -103,7 +104,17 @@ pub fn rows(frames: &[Frame]) -> u32 {
     frames.iter().map(|f| f.depth + 1).max().unwrap_or(1)
 }
 
-/// The frame under a point (x as a fraction of the width, row index).
+/// The row a frame of `depth` is drawn in, counted from the top, when the graph has `rows` rows:
+/// its depth for an icicle, from the bottom for a flame (`up`).
+pub fn row_of(depth: u32, rows: u32, up: bool) -> u32 {
+    if up {
+        rows.saturating_sub(depth + 1)
+    } else {
+        depth
+    }
+}
+
+/// The frame under a point (x as a fraction of the width, the frame's depth).
 pub fn hit(frames: &[Frame], x: f64, row: u32) -> Option<Frame> {
     frames
         .iter()
@@ -117,6 +128,8 @@ pub struct Style {
     pub units: Units,
     pub acc: Accounting,
     pub theme: Theme,
+    /// A flame (the root at the bottom) rather than an icicle.
+    pub up: bool,
 }
 
 /// Draw the frames on `area`; labels for the frames wide enough go to `labels`.
@@ -129,6 +142,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<()> {
     let (w, _) = area.dim_in_pixel();
     let nodes = preorder(root);
+    let rows = rows(frames);
     area.fill(&st.theme.background()).map_err(draw_err)?;
     for f in frames {
         let Some(&(node, _, _)) = nodes.get(f.node as usize) else {
@@ -139,7 +153,7 @@ pub fn draw<DB: DrawingBackend>(
         if x1 - x0 < 1 {
             continue;
         }
-        let y0 = f.depth as i32 * st.row_px;
+        let y0 = row_of(f.depth, rows, st.up) as i32 * st.row_px;
         let fill = kind_color(node.kind);
         let rect = Rectangle::new(
             [(x0, y0), ((x1 - 1).max(x0 + 1), y0 + st.row_px - 1)],
@@ -238,6 +252,7 @@ mod tests {
                 units: Units::Si,
                 acc: Accounting::Requested,
                 theme: Theme { dark: false },
+                up: false,
             };
             let mut labels = Vec::new();
             draw(&root, &l.tree, &f, &st, &mut labels).unwrap();
@@ -251,6 +266,43 @@ mod tests {
                 .any(|l| l.text.starts_with("int objects, 1 digit")));
         }
         assert!(svg.matches("<rect").count() >= f.len().min(10));
+    }
+
+    #[test]
+    fn a_flame_puts_the_root_at_the_bottom() {
+        let l = layout(&Scenario::article());
+        let f = frames(&l.tree, Accounting::Requested, 0);
+        let n = rows(&f);
+        assert!(n >= 3);
+        assert_eq!(row_of(0, n, false), 0);
+        assert_eq!(row_of(0, n, true), n - 1, "the root is the bottom row");
+        assert_eq!(
+            row_of(n - 1, n, true),
+            0,
+            "the deepest frames are the top row"
+        );
+        let draw_root_y = |up: bool| {
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, (400, 20 * n)).into_drawing_area();
+                let st = Style {
+                    row_px: 20,
+                    font_px: 12,
+                    units: Units::Si,
+                    acc: Accounting::Requested,
+                    theme: Theme { dark: false },
+                    up,
+                };
+                draw(&area, &l.tree, &f, &st, &mut Vec::new()).unwrap();
+                area.present().unwrap();
+            }
+            // The background, then the frames in order: the root's rectangle is the second.
+            let rect = svg.split("<rect").nth(2).unwrap();
+            let y = rect.split("y=\"").nth(1).unwrap();
+            y.split('"').next().unwrap().parse::<i32>().unwrap()
+        };
+        assert_eq!(draw_root_y(false), 0);
+        assert_eq!(draw_root_y(true), 20 * (n as i32 - 1));
     }
 
     #[test]

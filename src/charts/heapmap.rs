@@ -31,9 +31,11 @@ pub enum Part {
     Free = 8,
     /// pymalloc's pool headers and arena alignment.
     Bookkeeping = 9,
+    /// Where an arena, pool, heap segment or mapping starts (drawn over the first granule).
+    Boundary = 10,
 }
 
-pub const PART_NAMES: [&str; 10] = [
+pub const PART_NAMES: [&str; 11] = [
     "object header",
     "payload (the values)",
     "pointer slot",
@@ -44,6 +46,7 @@ pub const PART_NAMES: [&str; 10] = [
     "shared object (existed before)",
     "free / untouched",
     "pymalloc pool header / arena alignment",
+    "arena / pool / chunk boundary",
 ];
 
 pub fn part_color(part: Part) -> RGBColor {
@@ -58,6 +61,7 @@ pub fn part_color(part: Part) -> RGBColor {
         Part::Shared => LIGHT_GREY,
         Part::Bookkeeping => RGBColor(0x8a, 0x3b, 0x12),
         Part::Free => RGBColor(0, 0, 0),
+        Part::Boundary => RGBColor(0x33, 0x33, 0x33),
     }
 }
 
@@ -119,6 +123,17 @@ pub struct Region {
     pub part: Part,
 }
 
+/// A piece of the allocators' structure: an arena, a pool, a heap segment, a mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    pub start: usize,
+    pub len: usize,
+    /// `lab::pymalloc::Frame` as its number (1 arena, 2 pool, 3 heap segment, 4 mapping).
+    pub kind: u8,
+    /// A pool's block size (its size class), else 0.
+    pub block: u32,
+}
+
 /// Everything the heap map draws: plain data, in bytes and addresses of the lab's memory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HeapInput {
@@ -127,6 +142,8 @@ pub struct HeapInput {
     pub runs: Vec<Run>,
     pub regions: Vec<Region>,
     pub layouts: Vec<BlockLayout>,
+    /// The allocators' frames, sorted by address (the lab hands them over so).
+    pub frames: Vec<Frame>,
 }
 
 /// What is at one address, for the hover.
@@ -137,6 +154,9 @@ pub struct Spot {
     pub what: &'static str,
     /// The field or part at the address ("ob_refcnt", "ob_digit[0]", "allocator rounding").
     pub field: String,
+    /// Where that field starts, and its bytes.
+    pub field_start: usize,
+    pub field_len: usize,
     pub block_start: usize,
     pub block_size: usize,
     pub requested: usize,
@@ -164,6 +184,7 @@ impl HeapMap {
         for r in &mut input.runs {
             r.size = r.size.max(1);
         }
+
         let lo = (input.regions.iter().map(|r| r.start))
             .chain(input.runs.iter().map(|r| r.start))
             .min()
@@ -200,11 +221,13 @@ impl HeapMap {
             let index = (addr - r.start) / r.size;
             let block_start = r.start + index * r.size;
             let offset = addr - block_start;
-            let (field, part) = self.field(r, index, offset);
+            let (field, part, at, len) = self.field(r, index, offset);
             return Some(Spot {
                 addr,
                 what: r.name,
                 field,
+                field_start: block_start + at,
+                field_len: len,
                 block_start,
                 block_size: r.size,
                 requested: r.requested,
@@ -218,6 +241,8 @@ impl HeapMap {
             addr,
             what: g.name,
             field: g.name.to_owned(),
+            field_start: g.start,
+            field_len: g.len,
             block_start: g.start,
             block_size: g.len,
             requested: 0,
@@ -227,50 +252,100 @@ impl HeapMap {
         })
     }
 
-    /// The field at `offset` into block `index` of run `r`, and its part.
-    fn field(&self, r: &Run, index: usize, offset: usize) -> (String, Part) {
+    /// The field at `offset` into block `index` of run `r`: its name, part, and where it lies
+    /// in the block (offset, bytes).
+    fn field(&self, r: &Run, index: usize, offset: usize) -> (String, Part, usize, usize) {
         if offset < r.lead {
-            return ("malloc chunk header (size word)".into(), Part::Rounding);
+            return (
+                "malloc chunk header (size word)".into(),
+                Part::Rounding,
+                0,
+                r.lead,
+            );
         }
         let off = offset - r.lead;
         if off >= r.requested {
             return (
                 "allocator rounding (reserved, not requested)".into(),
                 Part::Rounding,
+                r.lead + r.requested,
+                r.size.saturating_sub(r.lead + r.requested),
             );
         }
         let Some(layout) = self.input.layouts.get(r.layout) else {
-            return (format!("block {index}, offset {off}"), Part::Shared);
+            return (
+                format!("block {index}, offset {off}"),
+                Part::Shared,
+                r.lead,
+                r.requested,
+            );
         };
         if let Some(f) = layout.fields.iter().find(|f| off >= f.1 && off < f.1 + f.2) {
-            return (f.0.to_owned(), f.3);
+            return (f.0.to_owned(), f.3, r.lead + f.1, f.2);
         }
         let head = layout.fields.last().map_or(0, |f| f.1 + f.2);
         let k = off.saturating_sub(head);
         let word = self.input.word.max(1);
+        // An item's bytes, cut short by the end of the request.
+        let item = |at: usize, len: usize| (r.lead + at, len.min(r.requested - at));
         match layout.items {
-            Items::Digits(part) => (format!("ob_digit[{}]", k / 4), part),
+            Items::Digits(part) => {
+                let (at, len) = item(head + k / 4 * 4, 4);
+                // CPython allocates sizeof(PyLongObject), one digit and tail padding, for a
+                // one-digit int (_PyLong_FromMedium): the same bytes as two digits.
+                let name = if k / 4 == 1 && r.requested == head + 8 {
+                    "ob_digit[1] or tail padding (sizeof(PyLongObject))".to_owned()
+                } else {
+                    format!("ob_digit[{}]", k / 4)
+                };
+                (name, part, at, len)
+            }
             Items::Pointers { name, used } => {
                 let slot = k / word;
+                let (at, len) = item(head + slot * word, word);
                 if slot < used {
                     (
                         format!("{name} {slot}: pointer to element {slot}"),
                         Part::Slot,
+                        at,
+                        len,
                     )
                 } else {
                     (
                         format!("{name} {slot}: over-allocated, unused"),
                         Part::Slack,
+                        at,
+                        len,
                     )
                 }
             }
-            Items::Values => (format!("value bytes at offset {off}"), Part::Payload),
-            Items::None => (format!("block {index}, offset {off}"), layout.rest),
+            Items::Values => (
+                format!("value bytes at offset {off}"),
+                Part::Payload,
+                r.lead,
+                r.requested,
+            ),
+            Items::None => (
+                format!("block {index}, offset {off}"),
+                layout.rest,
+                r.lead + head,
+                r.requested - head.min(r.requested),
+            ),
         }
     }
 
-    /// RGBA pixels for addresses [from, to) laid out row-major over width x height.
-    pub fn raster(&self, from: f64, to: f64, width: usize, height: usize, theme: Theme) -> Vec<u8> {
+    /// RGBA pixels for addresses [from, to) laid out row-major over width x height. Bit
+    /// `1 << part` of `hidden` paints that part as the background; a granule holding the start of an arena, pool, heap segment or mapping
+    /// is painted as [`Part::Boundary`], so the structure shows at any zoom.
+    pub fn raster(
+        &self,
+        from: f64,
+        to: f64,
+        width: usize,
+        height: usize,
+        theme: Theme,
+        hidden: u32,
+    ) -> Vec<u8> {
         // Addresses as f64: a band of a zoomed-in window starts between two bytes.
         let pixels = width * height;
         let mut out = vec![0u8; pixels * 4];
@@ -278,19 +353,38 @@ impl HeapMap {
         let granule = span / pixels.max(1) as f64;
         let bg = theme.background();
         let free = theme.grid();
+        let shown = |part: Part| hidden & (1 << part as u32) == 0;
+        let frames = &self.input.frames;
+        // Frame starts at or past the pixel's first byte, walked in step with the pixels.
+        let base = from.max(0.0);
+        let mut next = frames.partition_point(|f| (f.start as f64) < base);
         for (p, px) in out.chunks_exact_mut(4).enumerate() {
-            let addr = (from.max(0.0) + (p as f64 + 0.5) * granule) as usize;
-            let c = match self.run_at(addr) {
-                Some(r) if granule >= r.size as f64 => part_color(r.coarse),
+            let lo = base + p as f64 * granule;
+            let hi = lo + granule;
+            let addr = (lo + granule * 0.5) as usize;
+            while next < frames.len() && (frames[next].start as f64) < lo {
+                next += 1;
+            }
+            // Boundaries only once a pixel holds more than a few bytes: up close the pool
+            // header and the blocks themselves say where things start.
+            let edge = granule >= 16.0
+                && next < frames.len()
+                && (frames[next].start as f64) < hi
+                && shown(Part::Boundary);
+            let part = match self.run_at(addr) {
+                Some(r) if granule >= r.size as f64 => Some(r.coarse),
                 Some(r) => {
                     let index = (addr - r.start) / r.size;
-                    part_color(self.field(r, index, addr - r.start - index * r.size).1)
+                    Some(self.field(r, index, addr - r.start - index * r.size).1)
                 }
-                None => match self.region_at(addr) {
-                    Some(g) if g.part == Part::Free => free,
-                    Some(g) => part_color(g.part),
-                    None => bg,
-                },
+                None => self.region_at(addr).map(|g| g.part),
+            };
+            let c = match part {
+                _ if edge => part_color(Part::Boundary),
+                Some(part) if !shown(part) => bg,
+                Some(Part::Free) => free,
+                Some(part) => part_color(part),
+                None => bg,
             };
             px.copy_from_slice(&[c.0, c.1, c.2, 255]);
         }
@@ -344,6 +438,7 @@ mod tests {
                 part: Part::Free,
             }],
             layouts: vec![int, array],
+            frames: vec![],
         })
     }
 
@@ -372,7 +467,7 @@ mod tests {
     #[test]
     fn raster_paints_every_pixel() {
         let m = sample();
-        let px = m.raster(m.lo as f64, m.hi as f64, 64, 8, Theme { dark: false });
+        let px = m.raster(m.lo as f64, m.hi as f64, 64, 8, Theme { dark: false }, 0);
         assert_eq!(px.len(), 64 * 8 * 4);
         assert!(px.chunks(4).all(|c| c[3] == 255));
         let sky = part_color(Part::Header);

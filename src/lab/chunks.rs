@@ -4,7 +4,7 @@
 
 use std::alloc::{alloc, dealloc, Layout};
 
-use super::pymalloc::Region;
+use super::pymalloc::{Frame, Region};
 use crate::model::alloc::{GLIBC_MMAP_THRESHOLD, PAGE};
 
 /// A malloc-like heap of chunks with in-memory size headers: glibc's rules (8-byte header,
@@ -385,6 +385,16 @@ impl ChunkHeap {
         }
         for &(user, base, _) in &self.mapped {
             out.push((base, user - base, Region::ChunkHeader));
+        }
+    }
+
+    /// The heap's structure for the map: its segments and its own mappings.
+    pub fn frames(&self, out: &mut Vec<(usize, usize, Region)>) {
+        for s in &self.segments {
+            out.push((s.base, s.len, Region::Frame(Frame::HeapSegment, 0)));
+        }
+        for &(_, base, bytes) in &self.mapped {
+            out.push((base, bytes, Region::Frame(Frame::Mapped, 0)));
         }
     }
 

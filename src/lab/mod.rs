@@ -284,7 +284,8 @@ fn run_with(s: &Scenario, opts: &Options, clock: Clock) -> Result<Report> {
     let pm = b.heap.pymalloc_stats();
     let chunk_heap_bytes = b.heap.chunks.held();
     let t_map = now();
-    let heap_runs = heapmap::runs(b.heap, b.heap.log.len())?;
+    let mut heap_runs = heapmap::runs(b.heap, b.heap.log.len())?;
+    heapmap::label_blocks(&b, &built, s, &mut heap_runs);
     let t_map = now() - t_map;
 
     // 2. The other side of the comparison: packed next to boxed, boxed next to packed.

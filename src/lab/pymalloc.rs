@@ -474,6 +474,46 @@ impl Pymalloc {
     }
 }
 
+impl Pymalloc {
+    /// The allocator's structure for the heap map: (start, len, kind, block size) of each live
+    /// arena and of each pool carved from it (with its size class's block size; 0 for an empty
+    /// pool).
+    pub fn frames(&self, out: &mut Vec<(usize, usize, Region)>) {
+        let g = self.g;
+        for a in self.arenas.iter().flatten() {
+            out.push((a.base, g.arena, Region::Frame(Frame::Arena, 0)));
+        }
+        for p in &self.pools {
+            if self
+                .arenas
+                .get(p.arena as usize)
+                .is_some_and(|a| a.is_some())
+            {
+                let block = if p.count == 0 {
+                    0
+                } else {
+                    g.class_size(p.szidx as usize) as u32
+                };
+                out.push((p.base, g.pool, Region::Frame(Frame::Pool, block)));
+            }
+        }
+    }
+}
+
+/// The allocators' structure, drawn as outlines under the heap map's blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Frame {
+    /// A pymalloc arena (256 KiB before 3.10, 1 MiB from 3.10 on 64-bit).
+    Arena = 1,
+    /// A pymalloc pool (4 KiB before 3.10, 16 KiB after), all of one size class.
+    Pool = 2,
+    /// A segment of the malloc-like chunk heap (glibc's main heap, grown by brk).
+    HeapSegment = 3,
+    /// A chunk of its own mapping (glibc's mmap for 128 KiB and more).
+    Mapped = 4,
+}
+
 /// Allocator-owned memory that is not a live block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Region {
@@ -483,6 +523,9 @@ pub enum Region {
     FreeBlock,
     ChunkHeader,
     HeapTop,
+    /// Not memory of its own: the outline of an arena, pool, segment or mapping (with a
+    /// pool's block size). It travels with the regions so that one sort orders both.
+    Frame(Frame, u32),
 }
 
 impl Drop for Pymalloc {

@@ -33,6 +33,16 @@ impl Builder<'_> {
         }
     }
 
+    /// The object each slot of a boxed structure points at, in slot order.
+    pub fn slot_targets(&self, b: &Built) -> Vec<usize> {
+        let w = self.w();
+        self.slots(b).map_or_else(Vec::new, |(base, n)| {
+            (0..n as usize)
+                .map(|i| self.get_word(base + i * w) as usize)
+                .collect()
+        })
+    }
+
     /// Add one object's value to the sums: check its type through ob_type, decode it.
     #[inline(always)]
     fn add_object(&self, obj: usize, sums: &mut (i64, f64)) {

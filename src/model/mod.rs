@@ -4,6 +4,7 @@
 pub mod alloc;
 pub mod code;
 pub mod containers;
+pub mod diagram;
 pub mod layout;
 pub mod num;
 pub mod objects;

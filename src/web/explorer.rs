@@ -70,53 +70,13 @@ fn px(v: f64, dpr: f64) -> i32 {
     (v * dpr).round() as i32
 }
 
-/// The other side of the comparison: packed next to a boxed scenario, boxed next to a packed one.
-fn counterpart(s: &Scenario) -> (String, Scenario) {
-    let float = s.values.is_float();
-    if s.container.is_boxed() {
-        // The article's comparison: np.zeros(n, dtype=np.uint64) (float64 for floats).
-        let dt = if float { Dtype::Float64 } else { Dtype::Uint64 };
-        let values = Values::Constant(if float {
-            Const::Float(0.0)
-        } else {
-            Const::Int(0)
-        });
-        (
-            format!("packed: ndarray {}", dt.name()),
-            Scenario {
-                container: Container::Ndarray(dt),
-                values,
-                ..*s
-            },
-        )
-    } else {
-        let values = if float {
-            Values::FloatRange { start: 0 }
-        } else {
-            Values::IntRange { start: 1000 }
-        };
-        let what = if float { "floats" } else { "ints" };
-        (
-            format!("boxed: list of {what}"),
-            Scenario {
-                container: Container::ListAppend,
-                values,
-                ..*s
-            },
-        )
-    }
-}
-
-fn short_name(s: &Scenario) -> String {
-    match s.container {
-        Container::ListAppend => "list (append)".into(),
-        Container::ListRange => "list(...)".into(),
-        Container::ListComprehension => "list comprehension".into(),
-        Container::ListRepeat => "[v] * n".into(),
-        Container::ListLiteral => "list literal".into(),
-        Container::Tuple => "tuple".into(),
-        Container::Array(t) => format!("array.array('{}')", t.0),
-        Container::Ndarray(d) => format!("ndarray {}", d.name()),
+/// The comparison a new Explorer starts with (the page sets its own with `setCompare`): the
+/// article's np.zeros(n, dtype=np.uint64) next to its list.
+fn article_compare(s: &Scenario) -> Scenario {
+    Scenario {
+        container: Container::Ndarray(Dtype::Uint64),
+        values: Values::Constant(Const::Int(0)),
+        ..*s
     }
 }
 
@@ -124,13 +84,19 @@ fn short_name(s: &Scenario) -> String {
 pub struct Explorer {
     scenario: Scenario,
     layout: Layout,
+    compare_scenario: Scenario,
     compare: Layout,
-    compare_label: String,
     flame: Vec<flame::Frame>,
     flame_row_css: f64,
     flame_width_css: f64,
-    series_key: Option<(Profile, Accounting)>,
-    series: Vec<Vec<(f64, f64)>>,
+    /// The flame graph was drawn as a flame (the root at the bottom), not as an icicle.
+    flame_up: bool,
+    /// What the lines were computed for: both scenarios (n is left out: it varies along the
+    /// lines) and the accounting; the references depend on the Python and the accounting only.
+    series_key: Option<(Scenario, Scenario, Accounting)>,
+    refs_key: Option<(Profile, Accounting)>,
+    refs: Vec<series::Line>,
+    series: Vec<series::Line>,
     series_geom: Option<series::Geometry>,
     series_dpr: f64,
     bars: Vec<bars::Seg>,
@@ -149,16 +115,19 @@ impl Explorer {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Explorer {
         let s = Scenario::article();
-        let (compare_label, c) = counterpart(&s);
+        let c = article_compare(&s);
         Explorer {
             layout: layout(&s),
             compare: layout(&c),
-            compare_label,
+            compare_scenario: c,
             scenario: s,
             flame: Vec::new(),
             flame_row_css: 22.0,
             flame_width_css: 1.0,
+            flame_up: false,
             series_key: None,
+            refs_key: None,
+            refs: Vec::new(),
             series: Vec::new(),
             series_geom: None,
             series_dpr: 1.0,
@@ -172,26 +141,35 @@ impl Explorer {
     #[wasm_bindgen(js_name = setScenario)]
     pub fn set_scenario(&mut self, scenario: JsValue) -> Result<JsValue, JsError> {
         let s = scenario_from_js(&scenario).map_err(js_error)?;
-        let (label, c) = counterpart(&s);
         self.layout = layout(&s);
-        self.compare = layout(&c);
-        self.compare_label = label;
-        if self.scenario.profile != s.profile {
-            self.series_key = None;
-        }
         self.scenario = s;
         layout_to_js(&s, &self.layout)
     }
 
-    /// The comparison's layout (packed for a boxed scenario, boxed for a packed one).
-    #[wasm_bindgen(js_name = compareLayout)]
-    pub fn compare_layout(&self) -> Result<JsValue, JsError> {
-        let (_, c) = counterpart(&self.scenario);
+    /// Set the scenario compared with (same shape as layout()'s, valid as it is: the page
+    /// resolves it first, with resolveScenario); returns its layout as a plain object.
+    #[wasm_bindgen(js_name = setCompare)]
+    pub fn set_compare(&mut self, scenario: JsValue) -> Result<JsValue, JsError> {
+        let c = scenario_from_js(&scenario).map_err(js_error)?;
+        self.compare = layout(&c);
+        self.compare_scenario = c;
         layout_to_js(&c, &self.compare)
     }
 
-    /// Draw the flame graph `width_css` wide, zoomed into preorder node `zoom`. Returns the
-    /// height it needs in CSS pixels (the canvas is sized to it).
+    /// The comparison's layout, as setCompare last returned it.
+    #[wasm_bindgen(js_name = compareLayout)]
+    pub fn compare_layout(&self) -> Result<JsValue, JsError> {
+        layout_to_js(&self.compare_scenario, &self.compare)
+    }
+
+    /// [the scenario's name, the comparison's] as the charts label them (never the same).
+    pub fn names(&self) -> Vec<String> {
+        series::names(&self.scenario, &self.compare_scenario).into()
+    }
+
+    /// Draw the flame graph `width_css` wide, zoomed into preorder node `zoom`, as an icicle
+    /// (the root on top) or, with `up`, as a flame (the root at the bottom). Returns the height
+    /// it needs in CSS pixels (the canvas is sized to it).
     #[wasm_bindgen(js_name = drawFlame)]
     #[allow(clippy::too_many_arguments)]
     pub fn draw_flame(
@@ -203,6 +181,7 @@ impl Explorer {
         unit: &str,
         zoom: u32,
         dark: bool,
+        up: bool,
     ) -> Result<f64, JsError> {
         let acc = accounting(acc)?;
         let frames = flame::frames(&self.layout.tree, acc, zoom);
@@ -215,12 +194,14 @@ impl Explorer {
             units: units(unit)?,
             acc,
             theme: Theme { dark },
+            up,
         };
         let mut labels = Vec::new();
         flame::draw(&area, &self.layout.tree, &frames, &st, &mut labels).map_err(js_error)?;
         finish(&area, &labels)?;
         self.flame = frames;
         self.flame_width_css = width_css.max(1.0);
+        self.flame_up = up;
         Ok(height)
     }
 
@@ -228,11 +209,13 @@ impl Explorer {
     #[wasm_bindgen(js_name = hitFlame)]
     pub fn hit_flame(&self, x_css: f64, y_css: f64) -> i32 {
         let row = (y_css / self.flame_row_css).floor();
-        if row < 0.0 {
+        let rows = flame::rows(&self.flame);
+        if row < 0.0 || row >= rows as f64 {
             return -1;
         }
-        flame::hit(&self.flame, x_css / self.flame_width_css, row as u32)
-            .map_or(-1, |f| f.node as i32)
+        // Rows count from the top; a flame's depth counts from the bottom.
+        let depth = flame::row_of(row as u32, rows, self.flame_up);
+        flame::hit(&self.flame, x_css / self.flame_width_css, depth).map_or(-1, |f| f.node as i32)
     }
 
     /// [x, y, width, height] in CSS pixels of a drawn frame (empty if it is not drawn).
@@ -243,9 +226,10 @@ impl Explorer {
             .find(|f| f.node == node)
             .map_or_else(Vec::new, |f| {
                 let w = self.flame_width_css;
+                let row = flame::row_of(f.depth, flame::rows(&self.flame), self.flame_up);
                 vec![
                     f.x0 * w,
-                    f.depth as f64 * self.flame_row_css,
+                    row as f64 * self.flame_row_css,
                     (f.x1 - f.x0) * w,
                     self.flame_row_css,
                 ]
@@ -258,8 +242,11 @@ impl Explorer {
         self.flame.iter().map(|f| f.node).collect()
     }
 
-    /// Draw memory vs n for the scenario's profile. Recomputes the lines only when the profile
-    /// or the accounting changed.
+    /// Draw memory vs n: the scenario, the comparison and the references (on the scenario's
+    /// Python). Recomputes the lines only when one of the scenarios (but for n) or the
+    /// accounting changed: moving n only moves the marker, which JS draws on the overlay.
+    /// Returns the lines' names, in the order seriesAt and seriesValues give their bytes: the
+    /// scenario, the comparison, then the references shown (those that are not one of the two).
     #[wasm_bindgen(js_name = drawSeries)]
     #[allow(clippy::too_many_arguments)]
     pub fn draw_series(
@@ -271,12 +258,26 @@ impl Explorer {
         acc: &str,
         unit: &str,
         dark: bool,
-    ) -> Result<(), JsError> {
+    ) -> Result<Vec<String>, JsError> {
         let acc = accounting(acc)?;
-        let key = (self.scenario.profile, acc);
-        if self.series_key != Some(key) {
-            self.series = series::compute(key.0, acc);
-            self.series_key = Some(key);
+        let (mine, other) = (
+            Scenario {
+                n: 0,
+                ..self.scenario
+            },
+            Scenario {
+                n: 0,
+                ..self.compare_scenario
+            },
+        );
+        if self.refs_key != Some((mine.profile, acc)) {
+            self.refs = series::references(mine.profile, acc);
+            self.refs_key = Some((mine.profile, acc));
+            self.series_key = None;
+        }
+        if self.series_key != Some((mine, other, acc)) {
+            self.series = series::lines(&mine, &other, &self.refs, acc);
+            self.series_key = Some((mine, other, acc));
         }
         let area = backend(canvas, w_css, h_css, dpr)?.into_drawing_area();
         let st = series::Style {
@@ -289,7 +290,8 @@ impl Explorer {
         self.series_geom =
             Some(series::draw(&area, &self.series, &st, &mut labels).map_err(js_error)?);
         self.series_dpr = dpr.max(0.5);
-        finish(&area, &labels)
+        finish(&area, &labels)?;
+        Ok(self.series.iter().map(|l| l.name.clone()).collect())
     }
 
     /// The x (CSS pixels) where n sits on the memory-vs-n chart.
@@ -308,7 +310,7 @@ impl Explorer {
         })
     }
 
-    /// At an x in CSS pixels: [n, then each representation's exact bytes at that n].
+    /// At an x in CSS pixels: [n, then each line's exact bytes at that n].
     #[wasm_bindgen(js_name = seriesAt)]
     pub fn series_at(&self, x_css: f64, acc: &str) -> Result<Vec<f64>, JsError> {
         let acc = accounting(acc)?;
@@ -319,13 +321,13 @@ impl Explorer {
         Ok(self.values_at(n, acc))
     }
 
-    /// [n, then each representation's exact bytes] at n (for the data table).
+    /// [n, then each line's exact bytes] at n (for the cursor and the data table).
     #[wasm_bindgen(js_name = seriesValues)]
     pub fn series_values(&self, n: f64, acc: &str) -> Result<Vec<f64>, JsError> {
         Ok(self.values_at(n, accounting(acc)?))
     }
 
-    /// Draw bytes per element, the scenario against its counterpart. Returns the bars as
+    /// Draw bytes per element, the scenario above the comparison. Returns the bars as
     /// `[{ label, perElementHundredths: [8], bytes: [8] }]` (the segments in `bars::SEGMENTS`
     /// order) for the tooltip and the data table.
     #[wasm_bindgen(js_name = drawBars)]
@@ -341,22 +343,8 @@ impl Explorer {
         let acc = accounting(acc)?;
         let n = self.scenario.n.max(1);
         let per = |l: &Layout| bars::split(l, acc);
-        let mine = format!(
-            "{}: {}",
-            if self.scenario.container.is_boxed() {
-                "boxed"
-            } else {
-                "packed"
-            },
-            short_name(&self.scenario)
-        );
-        let mut rows = vec![
-            (mine, per(&self.layout)),
-            (self.compare_label.clone(), per(&self.compare)),
-        ];
-        if !self.scenario.container.is_boxed() {
-            rows.swap(0, 1);
-        }
+        let [mine, other] = series::names(&self.scenario, &self.compare_scenario);
+        let rows = [(mine, per(&self.layout)), (other, per(&self.compare))];
         let area = backend(canvas, w_css, h_css, dpr)?.into_drawing_area();
         let mut labels = Vec::new();
         let st = bars::Style {
@@ -419,21 +407,31 @@ impl Explorer {
             .map_or_else(Vec::new, |h| vec![h.lo as f64, h.hi as f64])
     }
 
-    /// RGBA pixels of addresses [from, to), row-major over width x height.
+    /// RGBA pixels of addresses [from, to), row-major over width x height. Bit `1 << part`
+    /// of `hidden` leaves that part out (painted as the background).
     #[wasm_bindgen(js_name = heapRaster)]
-    pub fn heap_raster(&self, from: f64, to: f64, width: u32, height: u32, dark: bool) -> Vec<u8> {
+    pub fn heap_raster(
+        &self,
+        from: f64,
+        to: f64,
+        width: u32,
+        height: u32,
+        dark: bool,
+        hidden: u32,
+    ) -> Vec<u8> {
         let (w, h) = (
             width.clamp(1, 4096) as usize,
             height.clamp(1, 4096) as usize,
         );
         self.heap.as_ref().map_or_else(
             || vec![0; w * h * 4],
-            |m| m.raster(from, to, w, h, Theme { dark }),
+            |m| m.raster(from, to, w, h, Theme { dark }, hidden),
         )
     }
 
-    /// What is at an address: `{ address, what, field, blockStart, blockSize, requested,
-    /// offset, index, part }` (bytes and addresses of the lab's memory), or null.
+    /// What is at an address: `{ address, what, field, fieldStart, fieldLen, blockStart,
+    /// blockSize, requested, offset, index, part }` (bytes and addresses of the lab's memory),
+    /// or null.
     #[wasm_bindgen(js_name = heapDescribe)]
     pub fn heap_describe(&self, addr: f64) -> Result<JsValue, JsError> {
         match self.heap.as_ref().and_then(|m| m.describe(addr as usize)) {
@@ -441,6 +439,8 @@ impl Explorer {
                 address: s.addr,
                 what: s.what,
                 field: s.field,
+                field_start: s.field_start,
+                field_len: s.field_len,
                 block_start: s.block_start,
                 block_size: s.block_size,
                 requested: s.requested,
@@ -471,6 +471,8 @@ struct SpotOut {
     address: usize,
     what: &'static str,
     field: String,
+    field_start: usize,
+    field_len: usize,
     block_start: usize,
     block_size: usize,
     requested: usize,
@@ -484,9 +486,11 @@ impl Explorer {
     fn values_at(&self, n: f64, acc: Accounting) -> Vec<f64> {
         let n = n.clamp(0.0, 1e12) as u64;
         let mut out = vec![n as f64];
-        out.extend((0..series::REPRESENTATIONS.len()).map(|i| {
-            acc.of(layout(&series::representation(i, self.scenario.profile, n)).totals) as f64
-        }));
+        out.extend(
+            self.series
+                .iter()
+                .map(|l| series::total_at(&l.scenario, n, acc) as f64),
+        );
         out
     }
 }

@@ -6,7 +6,7 @@
 use js_sys::{Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
-use crate::charts::heapmap::{BlockLayout, HeapInput, Items, Part, Region, Run};
+use crate::charts::heapmap::{BlockLayout, Frame, HeapInput, Items, Part, Region, Run};
 use crate::lab::heap::What;
 use crate::lab::heapmap::{region_code, HeapRuns};
 use crate::lab::pymalloc::Region as PoolRegion;
@@ -36,6 +36,19 @@ pub fn heap_to_js(h: &HeapRuns) -> Result<JsValue, JsValue> {
     set("runRequested", &Uint32Array::from(&h.run_requested[..]))?;
     set("runLead", &Uint8Array::from(&h.run_lead[..]))?;
     set("runWhat", &Uint8Array::from(&h.run_what[..]))?;
+    set("frameStart", &u32s(&h.frame_start))?;
+    set("frameLen", &u32s(&h.frame_len))?;
+    set("frameKind", &Uint8Array::from(&h.frame_kind[..]))?;
+    set("frameBlock", &Uint32Array::from(&h.frame_block[..]))?;
+    set("labelStart", &u32s(&h.label_start))?;
+    set("labelLen", &u32s(&h.label_len))?;
+    // A few dozen names at most (a structure of up to 64 elements), one per line.
+    let mut text = String::new();
+    for t in &h.label_text {
+        text.push_str(t);
+        text.push('\n');
+    }
+    set("labelText", &JsValue::from_str(&text))?;
     Ok(o.into())
 }
 
@@ -64,6 +77,14 @@ pub fn heap_from_js(heap: &JsValue) -> HeapRuns {
         run_lead: u8s("runLead"),
         run_what: u8s("runWhat"),
         blocks: 0,
+        frame_start: widen(u32s("frameStart")),
+        frame_len: widen(u32s("frameLen")),
+        frame_kind: u8s("frameKind"),
+        frame_block: u32s("frameBlock"),
+        // The labels are the page's to read (heapview.js): the chart does not need them.
+        label_start: Vec::new(),
+        label_len: Vec::new(),
+        label_text: Vec::new(),
     }
 }
 
@@ -71,18 +92,18 @@ pub fn heap_from_js(heap: &JsValue) -> HeapRuns {
 fn what_name(w: Option<What>) -> &'static str {
     match w {
         Some(What::TypeObject) => "type object",
-        Some(What::SmallInt) => "small int (cache)",
+        Some(What::SmallInt) => "small int, cached (PyLongObject)",
         Some(What::Constant) => "the constant",
-        Some(What::ListObject) => "list object",
+        Some(What::ListObject) => "list object (PyListObject)",
         Some(What::PointerArray) => "pointer array",
-        Some(What::TupleObject) => "tuple object",
-        Some(What::ArrayObject) => "array.array object",
+        Some(What::TupleObject) => "tuple object (PyTupleObject)",
+        Some(What::ArrayObject) => "array.array object (arrayobject)",
         Some(What::ArrayBuffer) => "array.array data buffer",
-        Some(What::NdarrayObject) => "ndarray object",
+        Some(What::NdarrayObject) => "ndarray object (PyArrayObject)",
         Some(What::NdarrayDims) => "ndarray shape + strides",
         Some(What::NdarrayData) => "ndarray data buffer",
-        Some(What::Int) => "int object",
-        Some(What::Float) => "float object",
+        Some(What::Int) => "int object (PyLongObject)",
+        Some(What::Float) => "float object (PyFloatObject)",
         Some(What::RangeStart) => "range start (shared)",
         Some(What::EmptyTuple) => "the empty tuple",
         Some(What::Comparison) => "comparison structure",
@@ -145,7 +166,20 @@ fn layouts(profile: Profile, length: usize) -> Vec<BlockLayout> {
         let container = |_| Part::Container;
         let (fields, items, rest) = match what {
             Some(What::Int | What::SmallInt | What::Constant | What::RangeStart) => (
-                table(ObjectKind::Int, false, &header_or_shared),
+                // The third word is ob_size until 3.11, lv_tag (digits << 3 | sign) from 3.12.
+                table(ObjectKind::Int, false, &header_or_shared)
+                    .into_iter()
+                    .map(|mut f| {
+                        if f.0 == "ob_size / lv_tag" {
+                            f.0 = if profile.minor() >= 12 {
+                                "lv_tag"
+                            } else {
+                                "ob_size"
+                            };
+                        }
+                        f
+                    })
+                    .collect(),
                 Items::Digits(if shared { Part::Shared } else { Part::Payload }),
                 Part::Payload,
             ),
@@ -263,10 +297,23 @@ pub fn heap_input(h: &HeapRuns, profile: Profile, length: usize) -> HeapInput {
             }
         })
         .collect();
+    let f = (h.frame_start.len())
+        .min(h.frame_len.len())
+        .min(h.frame_kind.len())
+        .min(h.frame_block.len());
+    let frames = (0..f)
+        .map(|i| Frame {
+            start: h.frame_start[i],
+            len: h.frame_len[i],
+            kind: h.frame_kind[i],
+            block: h.frame_block[i],
+        })
+        .collect();
     HeapInput {
         word,
         runs,
         regions,
         layouts,
+        frames,
     }
 }

@@ -8,6 +8,7 @@
 //! names its field. Out: results are boundary views serialised by `to_value` as plain objects;
 //! bulk data (the heap map, chart series) crosses as typed arrays.
 
+pub mod diagram;
 pub mod explorer;
 pub mod heap;
 pub mod lab;

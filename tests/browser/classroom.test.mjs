@@ -209,10 +209,13 @@ test("exports: PNG, CSV and JSON of a chart, the permalink and both embed codes"
   assert.deepEqual([...png.data.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG file");
   const csv = await save("CSV");
   const lines = csv.data.toString().trim().split("\r\n");
-  assert.match(lines[0], /^structure,pointer slot,object header,payload/);
-  assert.equal(lines.length, 3, "header, boxed, packed");
+  assert.match(lines[0], /^scenario,pointer slot,object header,payload,.*,total,total bytes$/);
+  assert.equal(lines.length, 3, "header, the scenario, the one compared with");
+  assert.match(lines[1], /^list\(\.\.\.\) of ints,/);
+  assert.match(lines[2], /^ndarray uint64,/);
   const json = JSON.parse((await save("JSON")).data.toString());
   assert.equal(json.scenario.n, 1000);
+  assert.equal(json.compare.container, "ndarray", "the JSON says what the scenario is compared with");
   assert.equal(json.rows.length, 2);
 
   await widget(page).getByRole("button", { name: "Copy link" }).click();

@@ -191,7 +191,8 @@ test("attribute values carrying HTML or script are shown as text, never run", as
   const found = await page.evaluate(() => {
     const root = document.getElementById("x").shadowRoot;
     return {
-      injected: root.querySelectorAll("img, script, svg, iframe, style, i, a").length,
+      // The diagram draws its arrows in an svg of its own (class "arrows").
+      injected: root.querySelectorAll("img, script, svg:not(.arrows), iframe, style, i, a").length,
       note: root.querySelector(".note").textContent,
       pwned: window.__pwned ?? null,
       state: document.getElementById("x").state,
@@ -274,7 +275,13 @@ test("the embed builder: options and a live preview; the code it writes renders 
     element,
     /<boxed-vs-packed n="1000" container="tuple" panels="bars" compact theme="dark"><\/boxed-vs-packed>/,
   );
-  // The live preview shows the same options.
+  // The live preview shows the same options (once its debounced reload has happened).
+  await page.waitForFunction(() =>
+    document
+      .getElementById("explorer")
+      .shadowRoot.querySelector("iframe.embed-preview")
+      ?.src.includes("panels=bars&compact=1&theme=dark"),
+  );
   const preview = page.frameLocator("#explorer >> iframe.embed-preview");
   await preview.locator("boxed-vs-packed .bvp[data-rendered]").waitFor({ timeout: 20000 });
   assert.equal(await preview.locator("boxed-vs-packed .bvp").getAttribute("data-theme"), "dark");

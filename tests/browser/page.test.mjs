@@ -230,7 +230,7 @@ test("keyboard only: tab to the flame graph, move between frames, read the toolt
   await tip.waitFor({ state: "visible" });
   assert.match(await tip.textContent(), /^x: list \(append loop\) of 1,000,000 ints/);
   await page.keyboard.press("ArrowDown");
-  assert.match(await tip.textContent(), /^list object/);
+  assert.match(await tip.textContent(), /^int objects/, "down goes to the largest part first");
   await page.keyboard.press("ArrowRight");
   await page.keyboard.press("ArrowRight");
   const text = await tip.textContent();

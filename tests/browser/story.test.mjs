@@ -171,3 +171,11 @@ test("why 35 MB and 40 MB differ is said near the top, and the article's figure 
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("comparing a list with a tuple, the story still contrasts boxed with packed", async () => {
+  const { page, t } = await story("/index.html?n=1000&compare=container%3Dtuple");
+  assert.match(t.lead, /which is what a NumPy uint64 array of them takes/);
+  assert.equal(t["s-elements"], "Each int is an object");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

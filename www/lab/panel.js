@@ -2,14 +2,8 @@
 // measured bytes next to the model's with an "equal" check, timings and linear-memory growth.
 import { dataTable, el } from "../widget/kit.js";
 import { runLab } from "./client.js";
-import {
-  exactBytes,
-  formatBytes,
-  formatCount,
-  formatMs,
-  formatPerElement,
-  labelledBytes,
-} from "../widget/units.js";
+import { exactBytes, formatBytes, formatCount, labelledBytes } from "../widget/units.js";
+import { formatPer, formatTime, timerResolutionMs } from "./times.js";
 
 /**
  * Mount the lab into `root`. `getScenario()` returns the current scenario; `getUnits()` the
@@ -128,11 +122,16 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
       `Held from the system: ${exactBytes(r.held.total)} = ${labelledBytes(r.held.total, u)}: ${heldText(r, u)}.`,
     );
     const t = r.timesMs;
-    const time = (label, ms, note) => [label, formatMs(ms), note];
+    const time = (label, ms, note) => [label, formatTime(ms), note];
     const skipped = "not built: the boxed list would not fit beside it in 4 GiB";
-    const perEl = (ms) => (ms === null ? skipped : formatPerElement(ms, r.n));
+    const perEl = (ms) => (ms === null ? skipped : formatPer(ms, r.n));
+    const res = timerResolutionMs();
     const times = dataTable(
-      `Wall times in this browser (performance.now)${r.comparison ? "" : "; the packed structure ran alone"}`,
+      `Wall times in this browser (performance.now, which this page's browser rounds to ${
+        res < 0.01
+          ? "5 µs: the page is cross-origin isolated"
+          : "100 µs: the page is not cross-origin isolated"
+      })${r.comparison ? "" : "; the packed structure ran alone"}`,
       ["step", "time", "per element"],
       [
         time("build boxed (objects + pointers)", t.buildBoxed, perEl(t.buildBoxed)),
@@ -160,7 +159,7 @@ export function mountLab(root, { getScenario, getUnits = () => "si", onResult = 
 
   function heldText(r, u) {
     if (r.held.arenas === 0) return `malloc's heap segments and maps`;
-    return `${r.held.arenas} pymalloc arenas, ${formatBytes(r.held.arenaBytes, u)} in all (of it ${formatBytes(
+    return `${r.held.arenas} pymalloc ${r.held.arenas === 1 ? "arena" : "arenas"}, ${formatBytes(r.held.arenaBytes, u)} in all (of it ${formatBytes(
       r.held.poolHeaderBytes,
       u,
     )} pool headers, ${formatBytes(r.held.freeBlockBytes, u)} free blocks, ${formatBytes(

@@ -1,19 +1,15 @@
-// The allocation flame graph panel: drawn by Rust (Explorer.drawFlame), hovered and navigated
-// here. Hover or keyboard focus shows a frame's bytes under all three accountings, its share,
-// count, bytes per element and its one-sentence explanation. Click or Enter zooms; Escape or
-// Reset zooms out.
-import {
-  el,
-  fillTable,
-  hideTip,
-  outline,
-  overlayContext,
-  panel,
-  pointer,
-  showTip,
-  tipText,
-} from "../widget/kit.js";
-import { ACC, ACC_LABEL, exactBytes, formatBytes, formatCount, labelledBytes } from "../widget/units.js";
+// The allocation flame graph panel: drawn by Rust (Explorer.drawFlame) as an icicle or a flame,
+// with its spoken summary and data table. What answers the reader (hover, tap, keyboard, search,
+// the zoom path) is in flame-interact.js, loaded once the browser is idle after the first render,
+// or as soon as the reader reaches for the panel; events that come before it are handed over.
+import { el, fillTable, overlayContext, panel } from "../widget/kit.js";
+import { ACC, ACC_LABEL, formatBytes, formatCount } from "../widget/units.js";
+
+const PARTS = "Each frame is an allocation or a part of one, as wide as its bytes.";
+const HOVER = `${PARTS} Hover, or use the arrow keys (to the parts, the largest first; Home: the whole; End: down the largest parts to the last); click or Enter to zoom in, Escape to zoom out.`;
+const TAP = `${PARTS} Tap a frame for its details below the graph; tap it again or press Zoom in to zoom; tap the zoom path to zoom out.`;
+// Keys the graph answers: the page must not scroll on them (End least of all).
+const KEYS = ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "Enter", " "];
 
 /** Nodes in preorder with depth and parent index: the indices Rust's frames use. */
 export function flatten(tree) {
@@ -29,139 +25,106 @@ export function flatten(tree) {
 }
 
 export function flamePanel(host) {
-  const p = panel(
-    "flame",
-    "Where the bytes go",
-    "Each frame is an allocation or a part of one, as wide as its bytes. Hover or use the arrow keys; click or Enter to zoom in, Escape to zoom out.",
-    () => ({ scenario: host.scenario(), accounting: host.state.accounting, units: host.state.units }),
-  );
+  const p = panel("flame", "Where the bytes go", HOVER, () => ({
+    scenario: host.scenario(),
+    accounting: host.state.accounting,
+    units: host.state.units,
+  }));
   const reset = el("button", { type: "button", text: "Reset zoom", disabled: true });
-  p.toolbar.prepend(reset);
+  const flip = el("button", { type: "button", text: "Flame: root at the bottom", "aria-pressed": "false" });
+  const find = el("input", { type: "search", placeholder: "ob_refcnt, slots…", autocomplete: "off" });
+  p.toolbar.prepend(reset, flip);
+  p.toolbar.append(el("label", { class: "find" }, "Search ", find));
+  const lede = p.section.querySelector(".lede");
+  // Empty until used; the zoom path keeps its room so the graph does not move when it fills.
+  const ui = {
+    find,
+    lede,
+    status: el("p", { class: "find-status", role: "status" }),
+    crumbs: el("div", { class: "crumbs", role: "group", "aria-label": "Zoom path" }),
+    details: el("div", { class: "details", hidden: true }),
+    setZoom(z) {
+      st.zoom = z;
+      reset.disabled = z === 0;
+      host.invalidate("flame");
+    },
+    setTouch(t) {
+      st.touch = t;
+      if (lede) lede.textContent = t ? TAP : HOVER;
+    },
+  };
+  p.plot.before(ui.status, ui.crumbs);
+  p.plot.after(ui.details);
   p.main.setAttribute("aria-roledescription", "flame graph");
-  let nodes = [];
-  let zoom = 0;
-  let focus = -1;
-  let heightCss = 0;
+  /** What the panel and its interaction share: node indices are preorder, as Rust's frames. */
+  const st = { nodes: [], zoom: 0, focus: -1, up: false, touch: false };
+  ui.setTouch(!!window.matchMedia?.("(pointer: coarse)").matches);
 
-  const info = (i) => {
-    const { node } = nodes[i];
-    const s = host.state;
-    const acc = ACC[s.accounting];
-    const total = nodes[0].node[acc] || 1;
-    const n = host.layout.elements.count;
-    const mark = (k) => (k === s.accounting ? " ◂" : "");
-    return [
-      `${node.label}${node.count > 1 ? ` × ${formatCount(node.count)}` : ""}`,
-      `sys.getsizeof: ${exactBytes(node.getsizeof)}${mark("getsizeof")}`,
-      `tracemalloc: ${exactBytes(node.requested)}${mark("tracemalloc")}`,
-      `allocator: ${exactBytes(node.allocated)}${mark("allocator")}`,
-      `${labelledBytes(node[acc], s.units)}: ${((100 * node[acc]) / total).toFixed(1)}% of the total${n ? `, ${(node[acc] / n).toFixed(2)} B per element` : ""}`,
-      { note: node.explain },
-    ];
-  };
-
-  const highlight = (i, at) => {
-    const ctx = overlayContext(p.overlay, p.main);
-    if (i < 0) {
-      hideTip(p.tip);
-      return;
-    }
-    const r = host.explorer.frameRect(i);
-    if (!r.length) return;
-    outline(ctx, r, host.dark);
-    const [x, y] = at ?? [r[0] + Math.min(r[2] / 2, 40), r[1] + r[3] / 2];
-    const lines = info(i);
-    showTip(p.tip, lines, x, y);
-    p.main.setAttribute("aria-label", `Flame graph. Selected: ${tipText(lines)}`);
-  };
-
-  const setZoom = (z) => {
-    zoom = z;
-    reset.disabled = z === 0;
+  let handlers = null;
+  let loading = null;
+  const load = () =>
+    (loading ??= import("./flame-interact.js").then(
+      (m) => {
+        handlers = m.interact(host, p, ui, st);
+        host.invalidate("flame");
+        return handlers;
+      },
+      // Offline, or a deploy replaced the chunk: the graph and its table still work.
+      () => {
+        ui.status.textContent = "Hover, tap and search could not load: reload the page to use them.";
+        return null;
+      },
+    ));
+  p.section.addEventListener("pointerover", load);
+  p.section.addEventListener("focusin", load);
+  for (const type of ["pointerdown", "pointermove", "pointerleave", "click", "keydown", "focus", "blur"])
+    p.main.addEventListener(type, (e) => {
+      if (type === "keydown" && (KEYS.includes(e.key) || (e.key === "Escape" && st.zoom))) e.preventDefault();
+      if (handlers) handlers[type](e);
+      else load().then((h) => h?.[type](e));
+    });
+  find.addEventListener("input", () => load().then((h) => h?.input()));
+  reset.addEventListener("click", () => ui.setZoom(0));
+  flip.addEventListener("click", () => {
+    st.up = !st.up;
+    flip.setAttribute("aria-pressed", String(st.up));
     host.invalidate("flame");
-  };
-
-  p.main.addEventListener("pointermove", (e) => {
-    const [x, y] = pointer(e, p.main);
-    const i = host.explorer.hitFlame(x, y);
-    if (i !== focus || i >= 0) {
-      focus = i;
-      highlight(i, [x, y]);
-    }
   });
-  p.main.addEventListener("pointerleave", () => {
-    focus = -1;
-    highlight(-1);
-  });
-  p.main.addEventListener("click", (e) => {
-    const [x, y] = pointer(e, p.main);
-    const i = host.explorer.hitFlame(x, y);
-    if (i >= 0) setZoom(i === zoom ? (nodes[i].parent >= 0 ? nodes[i].parent : 0) : i);
-  });
-  p.main.addEventListener("keydown", (e) => {
-    if (!nodes.length) return;
-    const drawn = new Set(host.explorer.drawnFrames());
-    let next = focus < 0 ? zoom : focus;
-    const me = nodes[next];
-    const siblings = me.parent >= 0 ? nodes[me.parent].kids.filter((k) => drawn.has(k)) : [next];
-    const at = siblings.indexOf(next);
-    if (e.key === "ArrowRight") next = siblings[Math.min(at + 1, siblings.length - 1)] ?? next;
-    else if (e.key === "ArrowLeft") next = siblings[Math.max(at - 1, 0)] ?? next;
-    else if (e.key === "ArrowUp") next = me.parent >= 0 ? me.parent : next;
-    else if (e.key === "ArrowDown") next = me.kids.find((k) => drawn.has(k)) ?? next;
-    else if (e.key === "Enter" || e.key === " ") return (e.preventDefault(), setZoom(next));
-    else if (e.key === "Escape") {
-      if (zoom === 0) return;
-      e.preventDefault();
-      return setZoom(nodes[zoom].parent >= 0 ? nodes[zoom].parent : 0);
-    } else if (e.key === "Home") next = 0;
-    else return;
-    e.preventDefault();
-    focus = next;
-    highlight(focus);
-    p.summary.textContent = tipText(info(focus));
-  });
-  p.main.addEventListener("focus", () => {
-    if (focus < 0 && nodes.length) {
-      focus = zoom;
-      highlight(focus);
-    }
-  });
-  p.main.addEventListener("blur", () => {
-    focus = -1;
-    highlight(-1);
-  });
-  reset.addEventListener("click", () => setZoom(0));
 
   return {
     section: p.section,
     canvases: [p.main],
-    /** New layout: forget zoom and focus (node indices change). */
+    /** New layout: forget focus (node indices change); keep the zoom while its index exists. */
     setLayout(layout) {
-      nodes = flatten(layout.tree);
-      if (zoom >= nodes.length) zoom = 0;
-      focus = -1;
-      reset.disabled = zoom === 0;
+      st.nodes = flatten(layout.tree);
+      if (st.zoom >= st.nodes.length) st.zoom = 0;
+      st.focus = -1;
+      ui.details.hidden = true;
+      reset.disabled = st.zoom === 0;
     },
     draw(width) {
       const s = host.state;
       const w = width || p.plot.clientWidth || 600;
-      heightCss = host.explorer.drawFlame(
+      const heightCss = host.explorer.drawFlame(
         p.main,
         w,
         window.devicePixelRatio || 1,
         s.accounting,
         s.units,
-        zoom,
+        st.zoom,
         host.dark,
+        st.up,
       );
       p.main.style.height = `${heightCss}px`;
       p.plot.style.height = `${heightCss}px`;
       p.main.cssSize = [w, heightCss];
-      if (focus >= 0) highlight(focus);
-      else overlayContext(p.overlay, p.main);
+      if (handlers) handlers.drawn();
+      else {
+        overlayContext(p.overlay, p.main);
+        if (!loading) window.requestIdleCallback?.(load, { timeout: 3000 }) ?? setTimeout(load, 500);
+      }
       const acc = ACC[s.accounting];
-      const root = nodes[0]?.node;
+      const root = st.nodes[0]?.node;
       if (!root) return;
       const top = root.children
         .map((c) => c)
@@ -177,7 +140,7 @@ export function flamePanel(host) {
         p.table,
         `Allocation tree of ${root.label} (bytes)`,
         ["part", "count", "sys.getsizeof", "tracemalloc", "allocator", `% (${ACC_LABEL[s.accounting]})`],
-        nodes.map(({ node, depth }) => [
+        st.nodes.map(({ node, depth }) => [
           `${"  ".repeat(depth)}${node.label}`,
           formatCount(node.count),
           formatCount(node.getsizeof),

@@ -15,16 +15,6 @@ import {
 } from "../widget/kit.js";
 import { ACC_LABEL, exactBytes, formatBytes, formatCount, labelledBytes } from "../widget/units.js";
 
-export const REPRESENTATIONS = [
-  "list of ints",
-  "list of floats",
-  "tuple of ints",
-  "array.array('q')",
-  "ndarray int64",
-  "ndarray float32",
-  "ndarray int8",
-];
-
 export const SEGMENTS = [
   "pointer slot",
   "object header",
@@ -59,21 +49,50 @@ const SEGMENT_EXPLAIN = [
   "Objects shared with the rest of the interpreter (small ints, one repeated value): free here.",
 ];
 
+/**
+ * Keep a tooltip shown for the keyboard on screen: the page scrolls as little as brings it all
+ * into view (a pointer's tooltip is where the pointer is, and needs none of this).
+ */
+function keepInView(tip) {
+  const r = tip.getBoundingClientRect();
+  if (r.top < 0 || r.bottom > innerHeight) tip.scrollIntoView({ block: "nearest" });
+}
+
 export function seriesPanel(host) {
   const p = panel(
     "series",
     "Memory vs n",
-    "Total bytes of the same n numbers held seven ways, on log scales; the dashed line is your n. Hover, or focus and use the arrow keys, to read exact values.",
-    () => ({ scenario: host.scenario(), accounting: host.state.accounting, units: host.state.units }),
+    "Total bytes of the same n numbers on log scales: your scenario (solid, filled squares), the one compared with (dashed, hollow squares), and thin grey lines for other usual ways to hold them. The dashed upright line is your n. Hover, or focus and use the arrow keys, to read exact values.",
+    () => ({
+      scenario: host.scenario(),
+      compare: host.compareScenario,
+      accounting: host.state.accounting,
+      units: host.state.units,
+    }),
   );
   let cursorN = null;
+  // The lines' names, in the order seriesValues gives their bytes (set when drawn).
+  let names = [];
 
   const valuesAt = (n) => {
     const v = host.explorer.seriesValues(n, host.state.accounting);
-    return REPRESENTATIONS.map((name, i) => [name, v[i + 1]]);
+    return names.map((name, i) => [name, v[i + 1]]);
   };
+  /** The two scenarios at n, for the live summary and the chart's accessible name. */
+  const spoken = (n) => {
+    const s = host.state;
+    const two = valuesAt(n).slice(0, 2);
+    return `At n = ${formatCount(n)} (${ACC_LABEL[s.accounting]}): ${two
+      .map(([k, b]) => `${k} ${formatBytes(b, s.units)}`)
+      .join("; ")}.`;
+  };
+  const label = (text) =>
+    p.main.setAttribute(
+      "aria-label",
+      `Memory versus n, log-log: ${names[0]} (solid line) and ${names[1]} (dashed line), with ${Math.max(0, names.length - 2)} reference lines. ${text}`,
+    );
 
-  const paint = () => {
+  const paint = (keyboard = false) => {
     const ctx = overlayContext(p.overlay, p.main);
     const [x0, y0, , y1] = host.explorer.seriesPlot();
     if (x0 === undefined) return;
@@ -96,17 +115,22 @@ export function seriesPanel(host) {
     }
     const x = mark(cursorN, host.dark ? "#a8b0ba" : "#59636e");
     const s = host.state;
-    // Largest first: the order the lines stand in at this n.
-    const rows = valuesAt(cursorN).sort((a, b) => b[1] - a[1]);
+    const line = ([k, b]) => `${k}: ${exactBytes(b)} = ${labelledBytes(b, s.units)}`;
+    const rows = valuesAt(cursorN);
+    // The two scenarios first; the references largest first, the order they stand in at this n.
+    const refs = rows.slice(2).sort((a, b) => b[1] - a[1]);
+    const y = (y0 + y1) / 3;
     showTip(
       p.tip,
       [
         `n = ${formatCount(cursorN)} (${ACC_LABEL[s.accounting]})`,
-        ...rows.map(([k, b]) => `${k}: ${exactBytes(b)} = ${labelledBytes(b, s.units)}`),
+        ...rows.slice(0, 2).map(line),
+        ...(refs.length ? [{ note: `For reference: ${refs.map(line).join("; ")}` }] : []),
       ],
       x,
-      (y0 + y1) / 3,
+      y,
     );
+    if (keyboard) keepInView(p.tip);
   };
 
   p.main.addEventListener("pointermove", (e) => {
@@ -130,15 +154,16 @@ export function seriesPanel(host) {
         : Math.round(Math.log10(Math.max(cursorN, 1)) * 8);
     const next = e.key === "Home" ? 0 : e.key === "End" ? 72 : Math.min(72, Math.max(0, k + step));
     cursorN = Math.round(10 ** (next / 8));
-    paint();
-    const s = host.state;
-    p.summary.textContent = `At n = ${formatCount(cursorN)}: ${valuesAt(cursorN)
-      .map(([k2, b]) => `${k2} ${formatBytes(b, s.units)}`)
-      .join(", ")}.`;
+    paint(true);
+    // The chart's name follows the cursor, and the live region reads it.
+    p.summary.textContent = spoken(cursorN);
+    label(p.summary.textContent);
   });
   p.main.addEventListener("blur", () => {
+    if (cursorN === null) return;
     cursorN = null;
     paint();
+    label(spoken(host.state.n));
   });
 
   return {
@@ -152,29 +177,31 @@ export function seriesPanel(host) {
       p.main.style.height = `${h}px`;
       p.plot.style.height = `${h}px`;
       p.main.cssSize = [w, h];
-      host.explorer.drawSeries(p.main, w, h, window.devicePixelRatio || 1, s.accounting, s.units, host.dark);
+      names = host.explorer.drawSeries(
+        p.main,
+        w,
+        h,
+        window.devicePixelRatio || 1,
+        s.accounting,
+        s.units,
+        host.dark,
+      );
       this.mark();
       const decades = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((e) => 10 ** e);
       if (!decades.includes(s.n)) decades.push(s.n);
       decades.sort((a, b) => a - b);
       fillTable(
         p.table,
-        `Total bytes (${ACC_LABEL[s.accounting]}) by n, ${s.profile}`,
-        ["n", ...REPRESENTATIONS],
+        `Total bytes (${ACC_LABEL[s.accounting]}) by n; the reference lines on ${s.profile}`,
+        ["n", ...names],
         decades.map((n) => [formatCount(n), ...valuesAt(n).map(([, b]) => formatCount(b))]),
       );
     },
     /** Move the n marker (cheap: the overlay only) and say what it shows. */
     mark() {
       paint();
-      const s = host.state;
-      const rows = valuesAt(s.n);
-      const [list, , , , i64] = rows;
-      p.summary.textContent = `At n = ${formatCount(s.n)} (${ACC_LABEL[s.accounting]}): ${list[0]} ${formatBytes(list[1], s.units)}, ${i64[0]} ${formatBytes(i64[1], s.units)}.`;
-      p.main.setAttribute(
-        "aria-label",
-        `Memory versus n, log-log, seven representations. ${p.summary.textContent}`,
-      );
+      p.summary.textContent = spoken(host.state.n);
+      label(p.summary.textContent);
     },
   };
 }
@@ -183,8 +210,13 @@ export function barsPanel(host) {
   const p = panel(
     "bars",
     "Bytes per element",
-    "What each element costs, boxed against packed, split into its parts. Hover a segment, or focus and use the arrow keys.",
-    () => ({ scenario: host.scenario(), accounting: host.state.accounting, units: host.state.units }),
+    "What each element costs, your scenario above the one compared with, split into its parts. Hover a segment, or focus and use the arrow keys.",
+    () => ({
+      scenario: host.scenario(),
+      compare: host.compareScenario,
+      accounting: host.state.accounting,
+      units: host.state.units,
+    }),
   );
   let rows = [];
   let segs = [];
@@ -216,6 +248,7 @@ export function barsPanel(host) {
     outline(ctx, r, host.dark);
     const lines = segText(i);
     showTip(p.tip, lines, ...(at ?? [r[0] + r[2] / 2, r[1] + r[3]]));
+    if (!at) keepInView(p.tip);
     p.main.setAttribute("aria-label", `Bytes per element. Selected: ${tipText(lines)}`);
   };
 
@@ -263,13 +296,14 @@ export function barsPanel(host) {
       fillTable(
         p.table,
         `Bytes per element (${ACC_LABEL[s.accounting]}), n = ${formatCount(s.n)}`,
-        ["structure", ...SEGMENTS, "total"],
+        ["scenario", ...SEGMENTS, "total", "total bytes"],
         rows
           .map(split)
-          .map(([label, per]) => [
+          .map(([label, per, bytes]) => [
             label,
             ...per.map((v) => (v / 100).toFixed(2)),
             (sum(per) / 100).toFixed(2),
+            formatCount(sum(bytes)),
           ]),
       );
     },

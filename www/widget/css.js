@@ -81,9 +81,36 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 .embed-preview { display: block; width: 100%; border: 1px dashed var(--line); border-radius: 6px; background: transparent; }
 .embed-note:empty { display: none; }
 .share-status { font-size: .85em; color: var(--muted); margin: .2em 0; min-height: 1.2em; }
+.compare-bar { margin: .1em 0 .5em; }
+.compare-bar > button { font-size: .85em; min-height: 28px; padding: 2px 8px; }
+.compare-controls { margin-top: .5em; padding: 6px 10px 10px; border: 1px solid var(--line); border-radius: 6px; }
+.compare-controls[hidden] { display: none; }
+@container (min-width: 481px) { .compare-controls .container { grid-column: span 2; } }
 @container (max-width: 480px) { .controls { grid-template-columns: 1fr; } .bvp { font-size: 14px; } }
 @media (prefers-reduced-motion: reduce) { * { transition: none !important; animation: none !important; scroll-behavior: auto !important; } }
 @media print { .toolbar, .lab-controls, .tip, .share, .controls { display: none !important; } }
+.find { display: inline-flex; gap: 6px; align-items: center; font-size: .85em; color: var(--muted); }
+.find input { width: 11em; min-height: 28px; padding: 2px 8px; }
+.find-status { margin: 0 0 .3em; font-size: .88em; }
+.find-status:empty { display: none; }
+.crumbs { min-height: 26px; display: flex; gap: 4px; align-items: center; overflow-x: auto; white-space: nowrap; margin: 0 0 .3em; font-size: .8em; color: var(--muted); }
+.crumbs button { flex: none; max-width: 22em; overflow: hidden; text-overflow: ellipsis; min-height: 26px; padding: 1px 6px; }
+.crumbs [aria-current] { font-weight: 600; border-color: var(--fg); }
+.flame [aria-pressed=true] { border-color: var(--accent); font-weight: 600; }
+.flame .details { display: flex; gap: 8px; align-items: flex-start; justify-content: space-between; margin: .4em 0; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; background: var(--soft); font-size: .85em; }
+.flame .details[hidden] { display: none; }
+.details strong, .details span { display: block; overflow-wrap: anywhere; }
+.details .note { color: var(--muted); }
+.details button { flex: none; }
+@media print { .find, .crumbs, .details button { display: none !important; } }
+/* heap map: the legend's filters and the scale line (issue 12) */
+.heap-legend button.part { display: inline-flex; align-items: center; font: inherit; color: var(--fg); background: transparent; border: 1px solid var(--line); border-radius: 4px; padding: 1px 6px; min-height: 26px; }
+.heap-legend button.part[aria-pressed=false] { text-decoration: line-through; color: var(--muted); }
+.heap-legend button.part[aria-pressed=false] .swatch { background: transparent !important; }
+.heap-legend .unmapped { align-self: center; }
+.heap-scale { font-size: .82em; color: var(--muted); margin: .3em 0 0; }
+.heap[data-empty] .heap-scale { display: none; }
+.lab-times td { white-space: normal; min-width: 5.5em; }
 `;
 
 let sheet = null;

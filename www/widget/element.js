@@ -3,6 +3,7 @@
 // It starts work when scrolled into view, follows attribute changes, redraws in one coalesced
 // animation frame, and frees its wasm handle when removed. Used by index.html and embed.html.
 import { codePanel } from "../panels/code.js";
+import { diagramPanel } from "../panels/diagram-panel.js";
 import { flamePanel } from "../panels/flame.js";
 import { heapPanel } from "../panels/heap.js";
 import { el, nextId } from "./kit.js";
@@ -13,7 +14,11 @@ import {
   DEFAULTS,
   MAX_N,
   NUMPY_121_PROFILES,
+  COMPARE_FIELDS,
+  compareStateOf,
+  formatCompare,
   formatValues,
+  parseCompare,
   parseValues,
   readState,
   scenarioOf,
@@ -230,6 +235,7 @@ export class BoxedVsPacked extends HTMLElement {
     this.headline = el("p", { class: "headline", "aria-live": "polite" });
     this.panels = {
       flame: flamePanel(this),
+      diagram: diagramPanel(this),
       series: seriesPanel(this),
       bars: barsPanel(this),
       heap: heapPanel(this),
@@ -243,6 +249,7 @@ export class BoxedVsPacked extends HTMLElement {
       this.share.section,
       ...Object.values(this.panels).map((p) => p.section),
     );
+    this.headline.after(this.compareBar());
     const f = this.controls.elements;
     n.addEventListener("input", () => this.setState({ n: Math.round(10 ** (n.value / 100)) }));
     nExact.addEventListener("change", () => {
@@ -323,7 +330,14 @@ export class BoxedVsPacked extends HTMLElement {
     f.dtype.closest(".field").hidden = s.container !== "ndarray";
     f.numpy.closest(".field").hidden = s.container !== "ndarray";
     const shown = new Set(s.panels.split(","));
-    const map = { flame: "flame", series: "series", bars: "bars", heap: "lab", code: "code" };
+    const map = {
+      flame: "flame",
+      diagram: "diagram",
+      series: "series",
+      bars: "bars",
+      heap: "lab",
+      code: "code",
+    };
     for (const [k, p] of Object.entries(this.panels)) p.section.hidden = !shown.has(map[k]);
   }
 
@@ -368,8 +382,10 @@ export class BoxedVsPacked extends HTMLElement {
     }
     this.drawn = scenario;
     this.drawnState = { ...this.state };
-    this.compare = this.explorer.compareLayout();
+    this.compare = this.setCompare();
+    this.names = this.explorer.names();
     this.syncControls();
+    this.compareUi?.sync();
     this.showNotes(this.notes);
     this.notes = [];
     this.panels.flame.setLayout(this.layout);
@@ -385,15 +401,12 @@ export class BoxedVsPacked extends HTMLElement {
   }
 
   invalidate(what) {
-    if (what === "all") for (const k of ["flame", "series", "bars", "heap", "code"]) this.dirty.add(k);
-    else if (what === "model") for (const k of ["flame", "bars", "code", "mark"]) this.dirty.add(k);
+    if (what === "all")
+      for (const k of ["flame", "series", "bars", "heap", "code", "diagram"]) this.dirty.add(k);
+    else if (what === "model")
+      for (const k of ["flame", "bars", "code", "mark", "diagram"]) this.dirty.add(k);
     else this.dirty.add(what);
-    if (
-      this.state.accounting !== this.lastSeriesKey?.[0] ||
-      this.state.profile !== this.lastSeriesKey?.[1] ||
-      this.state.units !== this.lastSeriesKey?.[2]
-    )
-      this.dirty.add("series");
+    if (this.seriesKey() !== this.lastSeriesKey) this.dirty.add("series");
     if (!this.frame && this.explorer) this.frame = requestAnimationFrame(() => this.render());
   }
 
@@ -405,11 +418,11 @@ export class BoxedVsPacked extends HTMLElement {
     const shown = (k) => !this.panels[k].section.hidden;
     // One layout read for every panel (they share the content width), then only writes.
     const width = this.controls.clientWidth;
-    for (const k of ["flame", "bars", "heap", "code"])
+    for (const k of ["flame", "bars", "heap", "code", "diagram"])
       if (d.has(k) && shown(k)) this.guard(k, () => this.panels[k].draw(width));
     if (d.has("series") && shown("series")) {
       this.guard("series", () => this.panels.series.draw(width));
-      this.lastSeriesKey = [this.state.accounting, this.state.profile, this.state.units];
+      this.lastSeriesKey = this.seriesKey();
     } else if (d.has("mark") && shown("series")) this.guard("series", () => this.panels.series.mark());
     this.renderHeadline();
     const count = Number(this.root.dataset.rendered ?? 0) + 1;
@@ -447,23 +460,96 @@ export class BoxedVsPacked extends HTMLElement {
     }
   }
 
+  /**
+   * What memory vs n draws from: both scenarios but for n (moving n only moves its marker),
+   * the accounting and the units.
+   */
+  seriesKey() {
+    const noN = (s) => s && { ...s, n: 0 };
+    return JSON.stringify([
+      this.state.accounting,
+      this.state.units,
+      noN(this.drawn),
+      noN(this.compareScenario),
+    ]);
+  }
+
+  /**
+   * Set the scenario compared with (state.compare over the one drawn, see compareStateOf): a
+   * combination Python refuses is resolved as the main one is, with a note when that changes
+   * (not again at every step of the slider). Returns its layout.
+   */
+  setCompare() {
+    let cs = compareStateOf(this.state);
+    const notes = [];
+    try {
+      for (const c of this.api.resolveScenario(scenarioOf(cs)).changes) {
+        cs = { ...cs, [c.field]: c.to };
+        notes.push(`compare: ${c.field} changed from ${c.from} to ${c.to}: ${c.why}`);
+      }
+      const layout = this.explorer.setCompare(scenarioOf(cs));
+      if (notes.join() !== this.compareNote) this.notes.push(...notes);
+      this.compareNote = notes.join();
+      this.compareState = cs;
+      this.compareScenario = scenarioOf(cs);
+      return layout;
+    } catch (e) {
+      const auto = this.state.compare === DEFAULTS.compare;
+      this.notes.push(`compare: ${e.message}${auto ? "" : "; using auto"}`);
+      if (!auto) {
+        this.state = { ...this.state, compare: DEFAULTS.compare };
+        return this.setCompare();
+      }
+      // Not even the usual comparison: the scenario with itself, so the rest still draws.
+      this.compareState = { ...this.state };
+      this.compareScenario = this.drawn;
+      return this.explorer.setCompare(this.drawn);
+    }
+  }
+
+  /** "Compare with…": the comparison's controls, loaded the first time they are opened. */
+  compareBar() {
+    const button = el("button", { type: "button", text: "Compare with…", "aria-expanded": "false" });
+    const bar = el("div", { class: "compare-bar" }, button);
+    button.addEventListener("click", async () => {
+      if (!this.compareUi) {
+        const { compareControls } = await import("../panels/compare.js");
+        const lib = { el, nextId, CHOICES, COMPARE_FIELDS, formatCompare, parseCompare };
+        this.compareUi = compareControls(this, lib);
+        bar.append(this.compareUi.section);
+        button.setAttribute("aria-controls", this.compareUi.section.id);
+      }
+      const open = this.compareUi.section.hidden;
+      this.compareUi.section.hidden = !open;
+      button.setAttribute("aria-expanded", String(open));
+      if (open) this.compareUi.focus();
+    });
+    return bar;
+  }
+
   renderHeadline() {
     const s = this.state;
     const acc = ACC[s.accounting];
     const mine = this.layout.totals[acc];
     const other = this.compare.totals[acc];
-    const [boxed, packed] =
-      this.layout.tree.label.includes("ndarray") || this.layout.tree.label.includes("array.array")
-        ? [other, mine]
-        : [mine, other];
-    const ratio = packed > 0 ? boxed / packed : 0;
+    const [a, b] = this.names;
+    const per = (bytes) => (s.n ? `, ${(bytes / s.n).toFixed(2)} B per element` : "");
+    // Which takes more, named, so the ratio reads the same whichever side is packed.
+    const [big, small, hi, lo] = other > mine ? [b, a, other, mine] : [a, b, mine, other];
+    const ratio =
+      hi === lo
+        ? "the two take the same."
+        : lo > 0
+          ? `${big} takes ${(hi / lo).toFixed(1)}× as much as ${small}.`
+          : "";
     this.headline.replaceChildren(
       el("span", { text: `${this.layout.tree.label.replace(/^x: /, "")}: ` }),
       el("b", { text: formatBytes(mine, s.units) }),
       el("span", { text: ` by ${ACC_LABEL[s.accounting]}` }),
       acc === "allocated" && this.layout.allocatedRange ? this.rangeNote() : "",
-      s.n ? el("span", { text: `, ${(mine / s.n).toFixed(2)} B per element. ` }) : el("span", { text: ". " }),
-      el("span", { text: `Boxed vs packed: ${ratio ? `${ratio.toFixed(1)}×` : "—"}.` }),
+      el("span", { text: `${per(mine)}. Compared with ${b}: ` }),
+      el("b", { text: formatBytes(other, s.units) }),
+      el("span", { text: `${per(other)}${ratio ? `; ${ratio}` : "."}` }),
       s.container === "ndarray"
         ? el("span", { class: "numpy", text: ` For ${CHOICES.numpy.find(([k]) => k === s.numpy)[1]}.` })
         : "",

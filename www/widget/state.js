@@ -12,7 +12,8 @@ export const DEFAULTS = Object.freeze({
   profile: "cpython-3.14",
   accounting: "tracemalloc",
   units: "si",
-  panels: "flame,series,bars,lab,code",
+  panels: "flame,diagram,series,bars,lab,code",
+  compare: "auto",
 });
 
 export const CHOICES = {
@@ -61,7 +62,7 @@ export const CHOICES = {
     ["si", "kB, MB (SI, 1000)"],
     ["iec", "KiB, MiB (IEC, 1024)"],
   ],
-  panels: ["flame", "series", "bars", "lab", "code"],
+  panels: ["flame", "diagram", "series", "bars", "lab", "code"],
 };
 
 export const MAX_N = 1e9;
@@ -145,6 +146,12 @@ export function readState(get, base = DEFAULTS) {
       if (unknown.length || !list.length)
         bad(name, v, `panels are a comma-separated list of ${CHOICES.panels.join(", ")}`);
       else state.panels = list.join(",");
+    } else if (name === "compare") {
+      try {
+        state.compare = formatCompare(parseCompare(v));
+      } catch (e) {
+        bad(name, v, e.message);
+      }
     } else if (name in CHOICES && Array.isArray(CHOICES[name]) && Array.isArray(CHOICES[name][0])) {
       if (has(CHOICES[name], v)) state[name] = v;
       else bad(name, v, `allowed: ${CHOICES[name].map(([k]) => k).join(", ")}`);
@@ -178,4 +185,57 @@ export function toParams(state) {
     if (String(state[name]) !== String(DEFAULTS[name])) p.set(name, String(state[name]));
   }
   return p;
+}
+
+/**
+ * The scenario compared with, written "auto" or as the fields that differ from the shown one:
+ * "container=ndarray,dtype=int32,profile=cpython-3.11" (n and the values are shared). A field
+ * left out follows the scenario shown; container "auto" is the usual counterpart (see
+ * compareStateOf). Returns the fields as an object, or throws naming the bad one.
+ */
+export const COMPARE_FIELDS = ["container", "typecode", "dtype", "profile"];
+
+export function parseCompare(text) {
+  const out = {};
+  if (text === "" || text === "auto") return out;
+  for (const part of text.split(",")) {
+    const [k, v, extra] = part.split("=").map((x) => x.trim());
+    if (!COMPARE_FIELDS.includes(k) || v === undefined || extra !== undefined)
+      throw new Error(
+        `"${short(part)}" is not field=value, field one of ${COMPARE_FIELDS.join(", ")} (or: auto)`,
+      );
+    const value = k === "profile" ? (PROFILE_ALIASES[v] ?? v) : v;
+    const allowed = CHOICES[k].map(([c]) => c);
+    if (k === "container") allowed.unshift("auto");
+    if (!allowed.includes(value)) throw new Error(`${k} allowed: ${allowed.join(", ")}`);
+    out[k] = value;
+  }
+  if (out.container === "auto") delete out.container;
+  return out;
+}
+
+/** The fields in one order, "auto" when there are none. */
+export function formatCompare(fields) {
+  const parts = COMPARE_FIELDS.filter((k) => fields[k] !== undefined).map((k) => `${k}=${fields[k]}`);
+  return parts.join(",") || "auto";
+}
+
+/**
+ * The state of the scenario compared with: the shown one's, with the compare fields over it.
+ * Container "auto": the article's comparison, packed for a boxed scenario (an ndarray: uint64
+ * for ints, int64 if they go below zero, float64 for floats) and a list, appended to, for a
+ * packed one. The combination may still need resolveScenario (the values give way).
+ */
+export function compareStateOf(state) {
+  const c = parseCompare(state.compare);
+  const out = { ...state, ...c };
+  if (!c.container) {
+    const packed = state.container === "array" || state.container === "ndarray";
+    const v = parseValues(state.values);
+    const float = v.kind === "float_range" || v.type === "float";
+    const negative = Number(v.start ?? v.value ?? 0) < 0;
+    out.container = packed ? "list_append" : "ndarray";
+    if (!packed && !c.dtype) out.dtype = float ? "float64" : negative ? "int64" : "uint64";
+  }
+  return out;
 }
