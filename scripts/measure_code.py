@@ -358,8 +358,8 @@ def main(quick=False, progress=None, items=(1, 2, 3, 4, 5), recorded_with=None):
         "platform": sys.platform,
         "machine": platform.machine(),
         "numpy": np.__version__ if np is not None else None,
-        "harness": "setup(n) if any, untraced; build(n) once, untimed; del x; setup(n) again, kept; "
-                   "gc.collect(); tracemalloc.start(); x = build(n); gc.collect(); traced delta",
+        "harness": "setup(n) if any, untraced; build(n) once, untimed; x = None; setup(n) again, "
+                   "kept; gc.collect(); tracemalloc.start(); x = build(n); gc.collect(); traced delta",
         "recordedWith": recorded_with,
         "recordsByItem": {"%d" % k: counts[k] for k in sorted(counts)},
         "records": records,
