@@ -226,6 +226,25 @@ def main():
     out.append(table(["container"] + profiles,
                      [[c] + [", ".join(str(x) for x in sorted(diffs[c][p])) if p in diffs[c] else ""
                              for p in profiles] for c in ("list_range", "tuple", "array", "ndarray")]))
+    TC = {"b": 1, "B": 1, "h": 2, "H": 2, "i": 4, "I": 4, "q": 8, "Q": 8, "f": 4, "d": 8}
+    DT = {"bool": 1, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "float16": 2, "int32": 4,
+          "uint32": 4, "float32": 4, "int64": 8, "uint64": 8, "float64": 8}
+    heads = defaultdict(lambda: defaultdict(set))
+    for p, d in docs:
+        w = ptr(d)
+        for r in d["records"]:
+            s = r["scenario"]
+            if s.get("source") != "list" or s["container"] == "list_range":
+                continue
+            c = s["container"]
+            size = (w if c == "tuple" else TC.get(s.get("typecode"), w) if c == "array"
+                    else DT[s["dtype"]])
+            heads[c][p].add(r["getsizeofContainer"] - size * s["n"])
+    out.append("\ngetsizeof(x) − n × item size (tuple: pointer; array: typecode's size, l/L = C "
+               "long; ndarray: dtype's), distinct values:\n")
+    out.append(table(["container"] + profiles,
+                     [[c] + [", ".join(str(x) for x in sorted(heads[c][p])) if p in heads[c] else ""
+                             for p in profiles] for c in ("tuple", "array", "ndarray")]))
     out.append("")
 
     # 4/5 shapes and views: check getsizeof = H + 16*ndim (a view owns no data) and
