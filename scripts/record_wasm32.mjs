@@ -55,7 +55,10 @@ try {
     { source, codeSource, set, quick, base: `/${pkgDir}`, version: pkg.version },
   );
   const doc = JSON.parse(text);
-  const out = join(root, set === "code" ? `tests/fixtures/code/${doc.profile}.json` : `tests/fixtures/${doc.profile}.json`);
+  const out = join(
+    root,
+    set === "code" ? `tests/fixtures/code/${doc.profile}.json` : `tests/fixtures/${doc.profile}.json`,
+  );
   writeFileSync(out, `${text}\n`);
   console.log(
     `${doc.profile} (Python ${doc.python}, Pyodide ${pkg.version}): ${doc.records.length} records -> ${out}`,
