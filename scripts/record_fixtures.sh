@@ -7,8 +7,11 @@
 #     (needs root), NumPy from manylinux wheels downloaded on the host;
 #   - CPython 3.13 and 3.14 on wasm32: npm pyodide 0.29 and 314, in headless Chromium;
 #   - with every 64-bit CPython above, what glibc really hands out for big buffers in fresh
-#     processes (scripts/measure_malloc.py, tests/fixtures/malloc/).
-# Usage: npm run record-fixtures [-- --quick]      (about 25 minutes; --quick skips n = 10**6)
+#     processes (scripts/measure_malloc.py, tests/fixtures/malloc/);
+#   - with every CPython above (pyenv, sid, Pyodide), the code of issue 13: list displays,
+#     int_offset values, containers built from a list, ndarray shapes and views
+#     (scripts/measure_code.py, tests/fixtures/code/; Pyodide without ndarray).
+# Usage: npm run record-fixtures [-- --quick]      (about 25 minutes + the code set's; --quick skips n = 10**6)
 # Work files (venvs, the sid root, wheels) go to .cache/fixtures/ (SID_ROOT overrides the root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +37,9 @@ for v in $(pyenv versions --bare | grep -E '^3\.(8|9|1[0-3])\.[0-9]+$'); do
   measure "$py" "tests/fixtures/cpython-$minor.json" "pyenv CPython $v, NumPy $np from PyPI"
   "$py" scripts/measure_malloc.py --out "tests/fixtures/malloc/malloc-cpython-$minor.json" \
     --recorded-with "pyenv CPython $v, NumPy $np from PyPI, $(ldd --version | head -1)"
+  echo "▸ tests/fixtures/code/cpython-$minor.json (pyenv CPython $v)"
+  "$py" scripts/measure_code.py --out "tests/fixtures/code/cpython-$minor.json" "${QUICK[@]}" \
+    --recorded-with "pyenv CPython $v, NumPy $np from PyPI"
 done
 
 # 2. NumPy 1.21.6, the last 1.21, on the Pythons it supports.
@@ -56,7 +62,7 @@ if [ ! -x "$SID/usr/bin/python3.15" ]; then
   echo "▸ debootstrap sid into $SID from ${mirror:?no Debian mirror found in /etc/apt}"
   debootstrap --variant=minbase --include=python3.14,python3.15,python3-pip sid "$SID" "$mirror"
 fi
-cp scripts/measure_cpython.py scripts/measure_malloc.py "$SID/tmp/"
+cp scripts/measure_cpython.py scripts/measure_malloc.py scripts/measure_code.py "$SID/tmp/"
 for minor in 3.14 3.15; do
   tag="cp${minor/./}"
   wheels="$SID/tmp/wheels-$tag"
@@ -73,9 +79,15 @@ for minor in 3.14 3.15; do
   chroot "$SID" "python$minor" /tmp/measure_malloc.py --out "/tmp/malloc-cpython-$minor.json" \
     --recorded-with "Debian sid python$minor $deb in a debootstrap root (chroot), NumPy $np, glibc $(chroot "$SID" dpkg-query -W -f '${Version}' libc6)"
   cp "$SID/tmp/malloc-cpython-$minor.json" tests/fixtures/malloc/
+  echo "▸ tests/fixtures/code/cpython-$minor.json (Debian sid python$minor $deb)"
+  chroot "$SID" "python$minor" /tmp/measure_code.py --out "/tmp/code-cpython-$minor.json" "${QUICK[@]}" \
+    --recorded-with "Debian sid python$minor $deb in a debootstrap root (chroot), NumPy $np from a manylinux_2_28 wheel"
+  cp "$SID/tmp/code-cpython-$minor.json" "tests/fixtures/code/cpython-$minor.json"
 done
 
 # 4. CPython on wasm32 through Pyodide, offline in headless Chromium.
 node scripts/record_wasm32.mjs --pyodide node_modules/pyodide "${QUICK[@]}"
 node scripts/record_wasm32.mjs --pyodide node_modules/pyodide-314 "${QUICK[@]}"
-echo "✓ fixtures recorded: $(ls tests/fixtures/*.json | wc -l) files"
+node scripts/record_wasm32.mjs --pyodide node_modules/pyodide --set code "${QUICK[@]}"
+node scripts/record_wasm32.mjs --pyodide node_modules/pyodide-314 --set code "${QUICK[@]}"
+echo "✓ fixtures recorded: $(ls tests/fixtures/*.json tests/fixtures/code/*.json | wc -l) files"
