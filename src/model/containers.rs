@@ -77,6 +77,8 @@ pub fn display_build(p: Profile, computed: bool, n: u64) -> ListBuild {
 
 pub fn list_build(s: &Scenario) -> ListBuild {
     match s.container {
+        // `list(src)`: src has a length.
+        Container::ListRange if s.form.from_list => ListBuild::FromIter(Source::Sized),
         // `list((i % k for i in range(n)))`: 3.15 compiles it as a comprehension would be.
         Container::ListRange
             if matches!(s.values, Values::IntMod { .. } | Values::IntOffset { .. })

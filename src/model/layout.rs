@@ -523,9 +523,18 @@ fn ndarray_view(
         (None, None) => String::new(),
     };
     let object = object_node(
-        format!("ndarray object (a view: {what})"),
+        match step {
+            Some(_) => format!("ndarray object (a view: {what}; the data is the base's)"),
+            None => format!("ndarray object (a view: {what})"),
+        },
         block,
-        "The view: a header of its own over the base's data buffer, with its own shape and strides.",
+        match step {
+            Some(_) => "The view: a header of its own, with its own shape and strides, over the \
+                 data of the base, which existed before x and owns the values: x = base[::k] copies \
+                 nothing, so this header is all x costs.",
+            None => "The view: a header of its own over the base's data buffer, with its own shape \
+                 and strides.",
+        },
         [
             rc,
             ty,
@@ -562,34 +571,20 @@ fn ndarray_view(
         ),
     );
     let base = match step {
-        // base = …; x = base[::k]: the base and its n values were there before x.
-        Some(k) => Node::leaf(
-            "x.base: the array viewed (existed before)",
-            Kind::Shared,
-            1,
-            Bytes {
-                getsizeof: 0,
-                requested: 0,
-                allocated: 0,
-            },
-            format!(
-                "x = base[::{k}] makes no copy: its {} are the base's, every {}th of them, and the \
-                 buffer belongs to the base, which existed before x, so it costs nothing new here.",
-                counted(len, "item"),
-                k.unsigned_abs()
-            ),
-        ),
+        // base = …; x = base[::k]: the base and its n values were there before x (and a node
+        // with no bytes would not show: the view's own node says it).
+        Some(_) => None,
         // np.arange(…).reshape(shape): the arange array is made with x and kept as x.base.
-        None => Node::parent(
+        None => Some(Node::parent(
             "x.base: the arange array (made with x, owns the data)",
             Kind::Object,
             1,
             "reshape returns a view: the array np.arange made stays alive as x.base and keeps the \
              data; tracemalloc counts it with x, sys.getsizeof(x) does not.",
             base.into_iter().map(not_in_getsizeof).collect(),
-        ),
+        )),
     };
-    (vec![base, object, meta], len)
+    (base.into_iter().chain([object, meta]).collect(), len)
 }
 
 fn pointer_array(p: Profile, how: ListBuild, buf: &Buffer, n: u64) -> Option<Node> {

@@ -5,7 +5,7 @@
 //! give way, as little as makes the scenario valid, and every change is reported.
 
 use super::num::float_text;
-use super::scenario::{Const, Container, Numpy, Scenario, Values, MAX_K, MAX_LITERAL_N};
+use super::scenario::{Const, Container, Dims, Numpy, Scenario, Values, MAX_K, MAX_LITERAL_N};
 
 /// One change the resolution made: the field, its value before and after (as the page's URL
 /// writes them), and why.
@@ -39,6 +39,100 @@ pub fn values_text(v: Values) -> String {
 
 const I64_MAX: i128 = i64::MAX as i128;
 
+/// A shape as the page's URL and attributes write it: "1000,1000".
+pub fn shape_text(d: &Dims) -> String {
+    let dims: Vec<String> = d.as_slice().iter().map(|x| x.to_string()).collect();
+    dims.join(",")
+}
+
+impl Scenario {
+    /// Issue 13's forms give way like the values: one the container does not have is dropped,
+    /// a second form is dropped for the first, and a shape that does not hold n keeps its
+    /// trailing dimensions with a first one that makes it hold n (or is dropped when n does
+    /// not divide by them: a slider moving n keeps the columns of a 2-D array).
+    fn resolve_form(&mut self, changes: &mut Vec<Change>) {
+        let ndarray = matches!(self.container, Container::Ndarray(_));
+        let drop = |changes: &mut Vec<Change>, field: &'static str, from: String, why: String| {
+            changes.push(Change {
+                field,
+                from,
+                to: String::new(),
+                why,
+            });
+        };
+        if self.form.from_list
+            && !matches!(
+                self.container,
+                Container::ListRange
+                    | Container::Tuple
+                    | Container::Array(_)
+                    | Container::Ndarray(_)
+            )
+        {
+            drop(
+                changes,
+                "source",
+                "list".into(),
+                format!("{} is not built from a list", self.container.name()),
+            );
+            self.form.from_list = false;
+        }
+        if let Some(d) = self.form.shape {
+            if !ndarray || self.form.from_list {
+                let why = if ndarray {
+                    "a shape and a source list are separate forms: the list is kept"
+                } else {
+                    "only an ndarray has a shape"
+                };
+                drop(changes, "shape", shape_text(&d), why.into());
+                self.form.shape = None;
+            } else {
+                let tail: u64 = d.as_slice()[1..].iter().product();
+                let held = d.as_slice().iter().try_fold(1u64, |a, &x| a.checked_mul(x));
+                if held != Some(self.n) {
+                    if tail > 0 && self.n % tail == 0 {
+                        let mut to = d;
+                        to.dims[0] = self.n / tail;
+                        changes.push(Change {
+                            field: "shape",
+                            from: shape_text(&d),
+                            to: shape_text(&to),
+                            why: format!(
+                                "the dimensions must multiply to n = {}: the first one changed",
+                                self.n
+                            ),
+                        });
+                        self.form.shape = Some(to);
+                    } else {
+                        drop(
+                            changes,
+                            "shape",
+                            shape_text(&d),
+                            format!(
+                                "n = {} does not fill the trailing dimensions: one dimension, as \
+                                 np.arange makes it",
+                                self.n
+                            ),
+                        );
+                        self.form.shape = None;
+                    }
+                }
+            }
+        }
+        if let Some(k) = self.form.view_step {
+            if !ndarray || self.form.from_list || self.form.shape.is_some() {
+                let why = if ndarray {
+                    "a view and a shape or source list are separate forms: the other is kept"
+                } else {
+                    "only an ndarray is viewed with base[::step] here"
+                };
+                drop(changes, "view", k.to_string(), why.into());
+                self.form.view_step = None;
+            }
+        }
+    }
+}
+
 impl Scenario {
     /// The integer range the container's element type holds, if it stores integers.
     fn int_type(&self) -> Option<(i128, i128, String)> {
@@ -61,6 +155,7 @@ impl Scenario {
     pub fn nearest_valid(self) -> (Scenario, Vec<Change>) {
         let mut s = self;
         let mut changes = Vec::new();
+        s.resolve_form(&mut changes);
         // A list literal is written out: n up to MAX_LITERAL_N (the one case where n gives way,
         // since no values make a longer display valid).
         if s.container == Container::ListLiteral && s.n > MAX_LITERAL_N {
