@@ -59,6 +59,7 @@ pub fn name(s: &Scenario, with_profile: bool) -> String {
         Container::ListRange => ("list(...) of ", ""),
         Container::ListComprehension => ("list of ", " (comprehension)"),
         Container::ListRepeat => ("[v] * n of ", ""),
+        Container::ListLiteral => ("list literal of ", ""),
         Container::Tuple => ("tuple of ", ""),
         _ => ("", ""),
     };
@@ -69,6 +70,15 @@ pub fn name(s: &Scenario, with_profile: bool) -> String {
     };
     if s.numpy == Numpy::V121 && matches!(s.container, Container::Ndarray(_)) {
         what.push_str(" (NumPy 1.21)");
+    }
+    if s.form.from_list {
+        what.push_str(" from a list");
+    }
+    if let Some(d) = s.form.shape {
+        what += &format!(" reshaped to {}", crate::model::resolve::shape_text(&d));
+    }
+    if let Some(k) = s.form.view_step {
+        what += &format!(" view [::{k}]");
     }
     if with_profile {
         what += &format!(" on CPython 3.{}", s.profile.minor());

@@ -828,7 +828,7 @@ fn shared_node(p: Profile, s: &Shared) -> Node {
         ),
         SharedKind::FromList => (
             "src's objects (shared)".into(),
-            "x was built from the list src, which already held these objects: x copies src's \
+            "The list src that x was built from already held these objects: x copies src's \
              pointers (and takes a reference to each), so the objects cost nothing new."
                 .into(),
         ),

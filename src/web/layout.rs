@@ -181,11 +181,16 @@ pub fn layout(scenario: JsValue) -> Result<JsValue, JsError> {
     layout_to_js(&s, &model::layout(&s))
 }
 
-/// The Python statements that build `x` for this scenario.
+/// The Python statements that build `x` for this scenario: the statements that make what x is
+/// built from (a list `src`, a `base` to view), marked as not counted, then x's own.
 #[wasm_bindgen(js_name = pythonCode)]
 pub fn python_code(scenario: JsValue) -> Result<String, JsError> {
     let s = scenario_from_js(&scenario).map_err(js_error)?;
-    Ok(model::code::build_code(&s))
+    let x = model::code::build_code(&s);
+    Ok(match model::code::setup_code(&s) {
+        Some(setup) => format!("{setup}  # made before x, not counted\n{x}"),
+        None => x,
+    })
 }
 
 /// A self-contained Python script that prints sys.getsizeof and tracemalloc for the scenario,

@@ -31,7 +31,20 @@ export const counted = (n, thing) => `${formatCount(n)} ${thing}${n === 1 ? "" :
 
 const code = (text) => el("code", { text });
 const b = (text) => el("strong", { text });
-const BOXED = ["list_append", "list_range", "list_comprehension", "list_repeat", "tuple"];
+const BOXED = ["list_append", "list_range", "list_comprehension", "list_repeat", "list_literal", "tuple"];
+
+/**
+ * The statement that makes x, as shown in prose: the last line of pythonCode(), with a long
+ * list display shortened to its first items and its last ("x = [0, 1, 2, …, 9999]").
+ */
+export function shortCode(source) {
+  const line = source.trim().split("\n").pop();
+  if (line.length <= 120) return line;
+  const m = /^x = \[(.*)\]$/.exec(line);
+  if (!m) return `${line.slice(0, 110)}…`;
+  const items = m[1].split(", ");
+  return `x = [${items.slice(0, 3).join(", ")}, …, ${items[items.length - 1]}]`;
+}
 export const isBoxed = (container) => BOXED.includes(container);
 
 /** The Python objects the values are: "int" or "float". */
@@ -44,6 +57,13 @@ function elementType(state) {
 
 /** The container as a noun phrase: "a list built by append", "an array.array('i')". */
 function containerPhrase(state) {
+  const phrase = containerNoun(state);
+  if (state.source === "list") return [...phrase, " built from an existing list ", code("src")];
+  if (state.shape) return [...phrase, " reshaped to ", code(`(${state.shape.replaceAll(",", ", ")})`)];
+  return phrase;
+}
+
+function containerNoun(state) {
   switch (state.container) {
     case "list_append":
       return ["a list built by ", code("append")];
@@ -53,6 +73,8 @@ function containerPhrase(state) {
       return ["a list comprehension"];
     case "list_repeat":
       return ["a list made by ", code("[v] * n")];
+    case "list_literal":
+      return ["a list literal, ", code("[v0, v1, …]"), " written out,"];
     case "tuple":
       return ["a tuple"];
     case "array":
@@ -99,7 +121,7 @@ function find(tree, pred) {
 /** What one element is, described by the values: "the ints 0, 1, 2, …", "the int 7, n times". */
 function valuesPhrase(state, type) {
   const v = parseValues(state.values);
-  if (state.n === 1 && v.kind !== "int_mod") {
+  if (state.n === 1 && v.kind !== "int_mod" && v.kind !== "int_offset") {
     const value =
       v.kind === "constant"
         ? String(v.value)
@@ -110,6 +132,7 @@ function valuesPhrase(state, type) {
   }
   if (v.kind === "constant") return [`the ${type} `, code(String(v.value))];
   if (v.kind === "int_mod") return ["the ints ", code(`i % ${v.k}`)];
+  if (v.kind === "int_offset") return ["the ints ", code("b + i"), ` (b = ${v.base}, i from ${v.start})`];
   const start = v.kind === "float_range" ? Number(v.start) : v.start;
   return [
     `the ${type}s from `,
@@ -145,7 +168,23 @@ export function tell(doc, state, layout, other, article, source) {
   // The lead: the scenario in one sentence, then the other side of boxed vs packed.
   const things = counted(n, type);
   const acct = ACC_PHRASE[state.accounting];
-  if (n === 0)
+  if (state.view && state.container === "ndarray")
+    fill(
+      "lead",
+      code(`x = base[::${state.view}]`),
+      ` on ${py}, a view of ${counted(layout.container.length, type)} out of the ${formatCount(n)} in `,
+      containerPhrase(state),
+      " ",
+      code("base"),
+      ", takes ",
+      b(fmt(mine)),
+      ` ${acct}: only its own header, since the values stay in `,
+      code("base"),
+      `. A list of all ${formatCount(n)} would take `,
+      b(fmt(theirs)),
+      ". Here is where every byte goes, exactly, for the Python you use.",
+    );
+  else if (n === 0)
     fill(
       "lead",
       "Put no ",
@@ -159,6 +198,19 @@ export function tell(doc, state, layout, other, article, source) {
       " with nothing in it takes ",
       b(fmt(theirs)),
       ". Raise n and watch where the bytes go, exactly, for the Python you use.",
+    );
+  else if (boxed && bx < pk && layout.elements.requested === 0)
+    fill(
+      "lead",
+      `Put ${things} in `,
+      containerPhrase(state),
+      ` on ${py} and ${n === 1 ? "it takes" : "they take"} `,
+      b(fmt(mine)),
+      ` ${acct}: the ${type}s already existed, so x costs only its pointers. `,
+      otherPhrase(other.tree.label),
+      ` of the same values takes `,
+      b(fmt(theirs)),
+      ". Here is where every byte goes, exactly, for the Python you use.",
     );
   else if (boxed && bx < pk)
     fill(
@@ -242,7 +294,7 @@ export function tell(doc, state, layout, other, article, source) {
   if (state.container === "tuple") {
     title = "A tuple holds pointers";
     body = [
-      code(source.trim().split("\n").pop()),
+      code(shortCode(source)),
       ` on ${py}. A tuple never grows, so `,
       n === 1 ? `its one ${ptr}-byte pointer sits` : `its ${counted(n, `${ptr}-byte pointer`)} sit`,
       " inline in the tuple object itself, after its header: ",
@@ -255,7 +307,7 @@ export function tell(doc, state, layout, other, article, source) {
       list_append: n
         ? [code("x = []"), ", then ", code("x.append(v)"), ` ${n === 1 ? "once" : `${formatCount(n)} times`}`]
         : [code("x = []"), ", with nothing appended,"],
-    }[state.container] ?? [code(source.trim().split("\n").pop())];
+    }[state.container] ?? [code(shortCode(source))];
     body = [
       how,
       ` on ${py}. The list object itself is small: a header of `,
@@ -272,12 +324,43 @@ export function tell(doc, state, layout, other, article, source) {
                   exactBytes(slack.requested),
                   state.container === "list_append"
                     ? " are room for appends that may never come (CPython grows the array ahead of need to keep append fast)."
-                    : " are spare slots, from how this version sizes the array when it cannot know the length ahead.",
+                    : state.container === "list_literal"
+                      ? [" are spare slots. ", slack.explain]
+                      : " are spare slots, from how this version sizes the array when it cannot know the length ahead.",
                 ]
               : ", exactly as many as needed: no spare slot.",
           ]
         : ". With no items it has no pointer array at all.",
     ];
+  } else if (state.container === "ndarray" && (state.view || state.shape)) {
+    title = "A view shares the values";
+    const view = find(layout.tree, (x) => x.label.startsWith("ndarray object (a view"));
+    const base = find(layout.tree, (x) => x.label.startsWith("x.base"));
+    body = state.view
+      ? [
+          code(shortCode(source)),
+          ` on ${py} copies nothing: it is a header of `,
+          b(exactBytes(view?.requested ?? 0)),
+          ", with its own shape and strides, over the buffer of ",
+          code("base"),
+          `, which already holds the ${counted(n, "value")}. It shows ${formatCount(c.length)} of them, stepping ${state.view} at a time, and costs its header alone: `,
+          b(fmt(mine)),
+          ".",
+        ]
+      : [
+          code(shortCode(source)),
+          ` on ${py} makes two arrays: np.arange's, which owns the data (`,
+          b(fmt(base ? base[acc] : 0)),
+          ` with its header), and x, a view with a header of its own (`,
+          exactBytes(view?.requested ?? 0),
+          ") and the new shape, pointing into that data. ",
+          code("sys.getsizeof(x)"),
+          " says ",
+          b(exactBytes(c.getsizeof)),
+          ", since x owns no data; tracemalloc counts both: ",
+          b(exactBytes(layout.totals.requested)),
+          ".",
+        ];
   } else {
     title =
       state.container === "array"
@@ -287,7 +370,7 @@ export function tell(doc, state, layout, other, article, source) {
     const item = state.container === "array" ? find(layout.tree, (x) => x.kind === "payload") : null;
     const size = n ? Math.round((buf ? (find(buf, (x) => x.kind === "payload")?.requested ?? 0) : 0) / n) : 0;
     body = [
-      code(source.trim().split("\n").pop()),
+      code(shortCode(source)),
       ` on ${py} keeps a header of `,
       b(exactBytes(header.requested)),
       n
@@ -327,7 +410,11 @@ export function tell(doc, state, layout, other, article, source) {
           ]
         : "",
       big && real > each
-        ? `, but CPython allocates ${real} bytes for ${n === 1 ? "it" : "every one"} (a whole struct, padding included)`
+        ? `, but CPython allocates ${real} bytes for ${n === 1 ? "it" : "every one"} ${
+            parseValues(state.values).kind === "int_offset"
+              ? "(an addition of multi-digit ints allocates one digit more than the larger operand, and keeps it)"
+              : "(a whole struct, padding included)"
+          }`
         : "",
       big ? ". " : "",
       objects.length
@@ -344,26 +431,19 @@ export function tell(doc, state, layout, other, article, source) {
         : n
           ? `No new ${type} object is made at all. `
           : `With n = 0 there is no ${type} to store. `,
-      sharedCount
-        ? [
-            shared
-              ? `Every slot points at the same object, which existed before the container was built: it `
-              : `${sharedNodes
-                  .map((x) =>
-                    x.label
-                      .replace(/ \(shared\)$/, "")
-                      .replace(/(-?\d+)\.\.(\d+)/, "$1 to $2")
-                      .replace("-", "−"),
-                  )
-                  .join(", ")} already exist when Python starts and are shared, so `,
-            shared
-              ? ""
-              : sharedCount === 1
-                ? "the one among these values "
-                : `the ${formatCount(sharedCount)} of them among these values `,
-            shared || sharedCount === 1 ? "costs nothing new." : "cost nothing new.",
-          ]
-        : "",
+      // The objects that existed before x, each said as the model says it (the small-int
+      // cache, a constant, a literal's constants, the list x was built from).
+      sharedCount ? sharedNodes.map((x) => `${x.explain} `) : "",
+    );
+  } else if (state.view && state.container === "ndarray") {
+    fill("s-elements", "A view holds no values of its own");
+    fill(
+      "p-elements",
+      `The ${counted(c.length, "value")} x shows are read from `,
+      code("base"),
+      "'s buffer whenever x is used. A list of them would hold a pointer and an object per value: ",
+      b(fmt(theirs)),
+      ".",
     );
   } else {
     fill("s-elements", `No object per ${type}`);

@@ -9,8 +9,25 @@ function copyButton(label, what, getText, status) {
   return b;
 }
 
+/**
+ * A list literal of thousands of items is shown with its first items and its last, and says
+ * so; the copy buttons and the check script keep every item.
+ */
+function shortDisplay(code) {
+  return code
+    .split("\n")
+    .map((line) => {
+      const m = /^x = \[(.*)\]$/.exec(line);
+      if (!m || line.length <= 200) return line;
+      const items = m[1].split(", ");
+      return `x = [${items.slice(0, 8).join(", ")}, …, ${items[items.length - 1]}]  # ${items.length.toLocaleString("en-US")} items, all of them in the copied code`;
+    })
+    .join("\n");
+}
+
 export function codePanel(host) {
   const id = nextId("code");
+  let full = "";
   const build = el("code", {});
   const check = el("code", {});
   const status = el("p", { class: "sr", "aria-live": "polite" });
@@ -27,7 +44,7 @@ export function codePanel(host) {
     el(
       "div",
       { class: "toolbar" },
-      copyButton("Copy the code", "The code", () => build.textContent, status),
+      copyButton("Copy the code", "The code", () => full, status),
       copyButton("Copy the check script", "The check script", () => check.textContent, status),
     ),
     el("pre", { tabIndex: 0, "aria-label": "Python script that checks the numbers" }, check),
@@ -38,7 +55,8 @@ export function codePanel(host) {
     canvases: [],
     draw() {
       const s = host.scenario();
-      build.textContent = host.api.pythonCode(s);
+      full = host.api.pythonCode(s);
+      build.textContent = shortDisplay(full);
       check.textContent = host.api.checkSnippet(s);
     },
   };

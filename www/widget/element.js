@@ -214,6 +214,51 @@ export class BoxedVsPacked extends HTMLElement {
     });
     this.valueLabel = el("label", { for: valueNum.id, text: "start" });
     const valueField = el("div", { class: "field valueNum" }, this.valueLabel, valueNum);
+    // int_offset's second number: base + i for i from start.
+    const offsetStart = el("input", {
+      type: "text",
+      name: "offsetStart",
+      inputMode: "decimal",
+      spellcheck: false,
+      autocomplete: "off",
+      id: nextId("offset-start"),
+    });
+    const offsetField = el(
+      "div",
+      { class: "field offsetStart" },
+      el("label", { for: offsetStart.id, text: "i from (base + i)" }),
+      offsetStart,
+    );
+    // Issue 13's forms: built from a list; an ndarray's shape; a view base[::step].
+    const shape = el("input", {
+      type: "text",
+      name: "shape",
+      spellcheck: false,
+      autocomplete: "off",
+      placeholder: "e.g. 1000, 1000",
+      id: nextId("shape"),
+    });
+    const view = el("input", {
+      type: "text",
+      name: "view",
+      inputMode: "numeric",
+      spellcheck: false,
+      autocomplete: "off",
+      placeholder: "e.g. 2",
+      id: nextId("view"),
+    });
+    const shapeField = el(
+      "div",
+      { class: "field shape" },
+      el("label", { for: shape.id, text: "shape (reshape)" }),
+      shape,
+    );
+    const viewField = el(
+      "div",
+      { class: "field view" },
+      el("label", { for: view.id, text: "view step (base[::step])" }),
+      view,
+    );
     this.controls = el(
       "form",
       { class: "controls", "aria-label": "what to build" },
@@ -224,6 +269,10 @@ export class BoxedVsPacked extends HTMLElement {
       select("numpy", "NumPy", CHOICES.numpy),
       valueKind,
       valueField,
+      offsetField,
+      select("source", "built from", CHOICES.source),
+      shapeField,
+      viewField,
       select("profile", "Python", CHOICES.profile),
       radios("accounting", "count bytes as", CHOICES.accounting),
       select("units", "units", CHOICES.units),
@@ -258,7 +307,7 @@ export class BoxedVsPacked extends HTMLElement {
       if (Number.isInteger(v) && v >= 0 && v <= MAX_N) this.setState({ n: v });
       else this.showNotes([`n must be a whole number from 0 to ${formatCount(MAX_N)}`], nExact);
     });
-    for (const name of ["container", "typecode", "dtype", "numpy", "profile", "units"]) {
+    for (const name of ["container", "typecode", "dtype", "numpy", "profile", "units", "source"]) {
       f[name].addEventListener("change", () => {
         const { change, notes } = this.adjust({ [name]: f[name].value });
         this.setState(change, notes);
@@ -270,9 +319,11 @@ export class BoxedVsPacked extends HTMLElement {
       // The digits as typed (a string keeps 1152921504606846977 exact); empty means the kind's
       // usual first value.
       const typed = valueNum.value.trim().replace(/[_,\s]/g, "");
-      const num = typed === "" ? (kind === "int_mod" ? "100" : "0") : typed;
+      const first = { int_mod: "100", int_offset: "1099511627776" }[kind] ?? "0";
+      const num = typed === "" || (kind === "int_offset") !== this.offsetShown ? first : typed;
+      const from = offsetStart.value.trim().replace(/[_,\s]/g, "") || "0";
       try {
-        const text = `${kind}:${num}`;
+        const text = kind === "int_offset" ? `${kind}:${num}:${from}` : `${kind}:${num}`;
         parseValues(text);
         this.setState({ values: text });
       } catch (e) {
@@ -281,6 +332,10 @@ export class BoxedVsPacked extends HTMLElement {
     };
     f.valueKind.addEventListener("change", values);
     valueNum.addEventListener("change", values);
+    offsetStart.addEventListener("change", values);
+    // A shape or a step is checked as an attribute would be (readState names a bad one).
+    shape.addEventListener("change", () => this.setState({ shape: shape.value.trim() }));
+    view.addEventListener("change", () => this.setState({ view: view.value.trim() }));
   }
 
   /**
@@ -324,8 +379,21 @@ export class BoxedVsPacked extends HTMLElement {
     const v = parseValues(s.values);
     f.valueKind.value = v.kind;
     // The number as the state writes it ("2.0" stays a float, big ints stay exact).
-    f.valueNum.value = s.values.slice(s.values.indexOf(":") + 1);
-    this.valueLabel.textContent = { int_mod: "k (values 0 … k-1)", constant: "the value" }[v.kind] ?? "start";
+    const [, num, from] = s.values.split(":");
+    f.valueNum.value = num;
+    this.offsetShown = v.kind === "int_offset";
+    f.offsetStart.value = from ?? "0";
+    f.offsetStart.closest(".field").hidden = !this.offsetShown;
+    this.valueLabel.textContent =
+      { int_mod: "k (values 0 … k-1)", constant: "the value", int_offset: "base (values base + i)" }[
+        v.kind
+      ] ?? "start";
+    f.source.value = s.source;
+    f.source.closest(".field").hidden = !["list_range", "tuple", "array", "ndarray"].includes(s.container);
+    f.shape.value = s.shape.replaceAll(",", ", ");
+    f.view.value = s.view;
+    f.shape.closest(".field").hidden = s.container !== "ndarray";
+    f.view.closest(".field").hidden = s.container !== "ndarray";
     f.typecode.closest(".field").hidden = s.container !== "array";
     f.dtype.closest(".field").hidden = s.container !== "ndarray";
     f.numpy.closest(".field").hidden = s.container !== "ndarray";
@@ -351,7 +419,7 @@ export class BoxedVsPacked extends HTMLElement {
     try {
       // Each change comes in the state's own notation (values as "int_mod:128").
       for (const c of this.api.resolveScenario(scenarioOf(this.state)).changes) {
-        this.state = { ...this.state, [c.field]: c.to };
+        this.state = { ...this.state, [c.field]: c.field === "n" ? Number(c.to) : c.to };
         this.notes.push(`${c.field} changed from ${c.from} to ${c.to}: ${c.why}`);
       }
       scenario = scenarioOf(this.state);
@@ -359,7 +427,18 @@ export class BoxedVsPacked extends HTMLElement {
     } catch (e) {
       // The message names the field: fall back to its default so the widget keeps working.
       const field = /^(\w+)/.exec(e.message)?.[1];
-      const key = ["values", "typecode", "dtype", "numpy", "n", "profile", "container"].includes(field)
+      const key = [
+        "values",
+        "typecode",
+        "dtype",
+        "numpy",
+        "n",
+        "profile",
+        "container",
+        "source",
+        "shape",
+        "view",
+      ].includes(field)
         ? field
         : null;
       // The value drawn last, if there is one (a typed value Rust refuses keeps the reader's

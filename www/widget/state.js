@@ -14,6 +14,10 @@ export const DEFAULTS = Object.freeze({
   units: "si",
   panels: "flame,diagram,series,bars,lab,code",
   compare: "auto",
+  // Issue 13's forms: x built from an existing list, an ndarray's shape, a view base[::step].
+  source: "",
+  shape: "",
+  view: "",
 });
 
 export const CHOICES = {
@@ -22,6 +26,7 @@ export const CHOICES = {
     ["list_range", "list(range(n))"],
     ["list_comprehension", "list comprehension"],
     ["list_repeat", "[value] * n"],
+    ["list_literal", "list literal [v0, v1, …]"],
     ["tuple", "tuple"],
     ["array", "array.array"],
     ["ndarray", "NumPy ndarray"],
@@ -39,6 +44,11 @@ export const CHOICES = {
     ["float_range", "floats start, start+1, …"],
     ["int_mod", "ints i % k"],
     ["constant", "one value, n times"],
+    ["int_offset", "ints base + i, computed"],
+  ],
+  source: [
+    ["", "the values"],
+    ["list", "an existing list, src"],
   ],
   profile: [
     ["cpython-3.15", "CPython 3.15"],
@@ -86,8 +96,16 @@ const short = (s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
  * ("2.0", "1e300") is a float.
  */
 export function parseValues(text) {
+  const exact = (x) => (Number.isSafeInteger(Number(x)) ? Number(x) : x);
+  const offset = /^int_offset:(-?\d+):(-?\d+)$/.exec(text);
+  if (offset) return { kind: "int_offset", base: exact(offset[1]), start: exact(offset[2]) };
+  if (/^int_offset:/.test(text))
+    throw new Error("int_offset needs base:start, two whole numbers (int_offset:1099511627776:0)");
   const m = /^(int_range|float_range|int_mod|constant):(-?\d+(\.\d+)?(e[+-]?\d+)?)$/i.exec(text);
-  if (!m) throw new Error("must be kind:number, kind one of int_range, float_range, int_mod, constant");
+  if (!m)
+    throw new Error(
+      "must be kind:number, kind one of int_range, float_range, int_mod, constant (or int_offset:base:start)",
+    );
   const kind = m[1];
   const num = m[2];
   if (kind === "constant") {
@@ -101,6 +119,7 @@ export function parseValues(text) {
 }
 
 export function formatValues(v) {
+  if (v.kind === "int_offset") return `int_offset:${v.base}:${v.start}`;
   const x = v.kind === "int_mod" ? v.k : v.kind === "constant" ? v.value : v.start;
   // A float constant keeps a point, so that it reads back as a float.
   const float = v.kind === "constant" && v.type === "float" && !/[.e]/i.test(String(x));
@@ -116,7 +135,7 @@ export function readState(get, base = DEFAULTS) {
   const state = { ...base };
   const notes = [];
   const bad = (name, value, why) => {
-    notes.push(`${name}=${short(value)} ignored: ${why}; using ${base[name]}`);
+    notes.push(`${name}=${short(value)} ignored: ${why}; using ${base[name] === "" ? "none" : base[name]}`);
   };
   for (const name of NAMES) {
     const raw = get(name);
@@ -146,6 +165,28 @@ export function readState(get, base = DEFAULTS) {
       if (unknown.length || !list.length)
         bad(name, v, `panels are a comma-separated list of ${CHOICES.panels.join(", ")}`);
       else state.panels = list.join(",");
+    } else if (name === "source") {
+      if (v === "" || v === "list") state.source = v;
+      else bad(name, v, "allowed: list (x built from an existing list), or nothing");
+    } else if (name === "shape") {
+      // "1000,1000" (or "1000x1000", "[1000, 1000]"): 1 to 7 whole numbers.
+      const dims = v
+        .replace(/^\[|\]$/g, "")
+        .split(/\s*[,x×]\s*/)
+        .filter(Boolean);
+      if (v === "") state.shape = "";
+      else if (
+        dims.length < 1 ||
+        dims.length > 7 ||
+        !dims.every((d) => /^\d+$/.test(d) && Number(d) <= MAX_N)
+      )
+        bad(name, v, `a shape is 1 to 7 whole numbers from 0 to ${MAX_N}, such as 1000,1000`);
+      else state.shape = dims.map(Number).join(",");
+    } else if (name === "view") {
+      if (v === "") state.view = "";
+      else if (!/^-?\d+$/.test(v) || Number(v) === 0 || Math.abs(Number(v)) > MAX_N)
+        bad(name, v, `a view's step is a whole number other than 0 (x = base[::step]), such as 2 or -1`);
+      else state.view = String(Number(v));
     } else if (name === "compare") {
       try {
         state.compare = formatCompare(parseCompare(v));
@@ -173,6 +214,9 @@ export function scenarioOf(state) {
     s.dtype = state.dtype;
     if (state.numpy !== DEFAULTS.numpy) s.numpy = state.numpy;
   }
+  if (state.source) s.source = state.source;
+  if (state.shape) s.shape = state.shape.split(",").map(Number);
+  if (state.view) s.view = { step: Number(state.view) };
   return s;
 }
 
@@ -228,14 +272,20 @@ export function formatCompare(fields) {
  */
 export function compareStateOf(state) {
   const c = parseCompare(state.compare);
-  const out = { ...state, ...c };
+  // The comparison is of the plain form: the same values, built directly.
+  const out = { ...state, ...c, source: "", shape: "", view: "" };
+  const v0 = parseValues(state.values);
   if (!c.container) {
     const packed = state.container === "array" || state.container === "ndarray";
     const v = parseValues(state.values);
     const float = v.kind === "float_range" || v.type === "float";
-    const negative = Number(v.start ?? v.value ?? 0) < 0;
+    const negative =
+      v.kind === "int_offset" ? BigInt(v.base) + BigInt(v.start) < 0n : Number(v.start ?? v.value ?? 0) < 0;
     out.container = packed ? "list_append" : "ndarray";
     if (!packed && !c.dtype) out.dtype = float ? "float64" : negative ? "int64" : "uint64";
   }
+  // ints computed as base + i are, to a packed container, the same numbers as a range.
+  if (v0.kind === "int_offset" && (out.container === "array" || out.container === "ndarray"))
+    out.values = `int_range:${BigInt(v0.base) + BigInt(v0.start)}`;
   return out;
 }
