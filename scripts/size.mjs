@@ -16,7 +16,10 @@ import { distDir } from "./dist.mjs";
 // you can read at any n (2.1 KB of wasm, a 5.5 KB lazy chunk), the flame graph's search, zoom
 // path, flame/icicle and touch (a 2.3 KB chunk loaded after first render), the chosen comparison
 // (2.4 KB of wasm), the embed builder (loaded when opened) and the classroom's answer reading.
-export const BUDGET_GZIP = 195 * 1024;
+// + 16 KiB measured for issue 13 (215,218 B built, 16,486 B more): list literals, int_offset,
+// containers built from a list, ndarray shapes and views, in the model, the lab, the diagram,
+// the controls and the story; nearly all of it (14 KiB) is wasm, which cannot load lazily.
+export const BUDGET_GZIP = 211 * 1024;
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {

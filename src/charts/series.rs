@@ -10,6 +10,7 @@ use plotters::prelude::*;
 use super::text::{byte_ticks, power_label, Units};
 use super::{draw_err, Accounting, Anchor, Label, Theme, BLUE, SKY, VERMILLION};
 use crate::error::Result;
+use crate::model::scenario::MAX_LITERAL_N;
 use crate::model::scenario::{Const, Container, Dtype, Numpy, Typecode, Values};
 use crate::model::{layout, Profile, Scenario};
 
@@ -135,13 +136,17 @@ pub fn total_at(s: &Scenario, n: u64, acc: Accounting) -> u64 {
     acc.of(layout(&s).totals)
 }
 
-/// A scenario's total bytes at log-spaced n from 1 to 10**9.
+/// Whether the scenario exists at this n: a list literal is written out up to 10,000 items.
+pub fn reaches(s: &Scenario, n: u64) -> bool {
+    s.container != Container::ListLiteral || n <= MAX_LITERAL_N
+}
+
+/// A scenario's total bytes at log-spaced n from 1 to 10**9 (as far as it reaches).
 pub fn points(s: &Scenario, acc: Accounting) -> Vec<(f64, f64)> {
     (0..=MAX_EXP * STEPS)
-        .map(|k| {
-            let n = decade_point(k);
-            (n, (total_at(s, n as u64, acc) as f64).max(1.0))
-        })
+        .map(decade_point)
+        .take_while(|&n| reaches(s, n as u64))
+        .map(|n| (n, (total_at(s, n as u64, acc) as f64).max(1.0)))
         .collect()
 }
 

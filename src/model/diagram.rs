@@ -565,6 +565,14 @@ fn shared_object(s: &Scenario, src: &Src, v: Value) -> Object {
             "From the small-int cache (-5 to {}): made when the interpreter started, shared by every use.",
             p.small_int_max()
         )),
+        _ if s.form.from_list => {
+            "An object of the list src that x was built from: it existed before x, which only \
+             points at it."
+                .into()
+        }
+        _ if s.container == Container::ListLiteral => "A constant of the code, made when the \
+             literal was compiled: it existed before x was built."
+            .into(),
         _ => "range()'s own start object: it existed before x was built.".into(),
     };
     Object {

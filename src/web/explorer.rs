@@ -486,11 +486,13 @@ impl Explorer {
     fn values_at(&self, n: f64, acc: Accounting) -> Vec<f64> {
         let n = n.clamp(0.0, 1e12) as u64;
         let mut out = vec![n as f64];
-        out.extend(
-            self.series
-                .iter()
-                .map(|l| series::total_at(&l.scenario, n, acc) as f64),
-        );
+        out.extend(self.series.iter().map(|l| {
+            if series::reaches(&l.scenario, n) {
+                series::total_at(&l.scenario, n, acc) as f64
+            } else {
+                f64::NAN
+            }
+        }));
         out
     }
 }

@@ -115,7 +115,10 @@ export function seriesPanel(host) {
     }
     const x = mark(cursorN, host.dark ? "#a8b0ba" : "#59636e");
     const s = host.state;
-    const line = ([k, b]) => `${k}: ${exactBytes(b)} = ${labelledBytes(b, s.units)}`;
+    const line = ([k, b]) =>
+      Number.isNaN(b)
+        ? `${k}: — (a list literal is written out up to 10,000 items)`
+        : `${k}: ${exactBytes(b)} = ${labelledBytes(b, s.units)}`;
     const rows = valuesAt(cursorN);
     // The two scenarios first; the references largest first, the order they stand in at this n.
     const refs = rows.slice(2).sort((a, b) => b[1] - a[1]);
@@ -194,7 +197,11 @@ export function seriesPanel(host) {
         p.table,
         `Total bytes (${ACC_LABEL[s.accounting]}) by n; the reference lines on ${s.profile}`,
         ["n", ...names],
-        decades.map((n) => [formatCount(n), ...valuesAt(n).map(([, b]) => formatCount(b))]),
+        // (— past what a scenario reaches: a list literal is written out up to 10,000 items)
+        decades.map((n) => [
+          formatCount(n),
+          ...valuesAt(n).map(([, b]) => (Number.isNaN(b) ? "—" : formatCount(b))),
+        ]),
       );
     },
     /** Move the n marker (cheap: the overlay only) and say what it shows. */
