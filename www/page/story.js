@@ -202,11 +202,11 @@ export function tell(doc, state, layout, other, article, source) {
   else if (boxed && bx < pk && layout.elements.requested === 0)
     fill(
       "lead",
-      `Put ${things} in `,
+      shared ? `Put ${formatCount(n)} references to one ${type} in ` : `Put ${things} in `,
       containerPhrase(state),
       ` on ${py} and ${n === 1 ? "it takes" : "they take"} `,
       b(fmt(mine)),
-      ` ${acct}: the ${type}s already existed, so x costs only its pointers. `,
+      ` ${acct}: ${shared ? `the ${type}` : `the ${type}s`} already existed, so x costs only its pointers. `,
       otherPhrase(other.tree.label),
       ` of the same values takes `,
       b(fmt(theirs)),
