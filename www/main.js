@@ -2,7 +2,7 @@
 // note naming it), hands it to the embedded <boxed-vs-packed> as attributes, keeps the URL in
 // step with it (back and forward work), and fills the story's live numbers.
 import { DEFAULTS, compareStateOf, readState, scenarioOf, toParams } from "./widget/state.js";
-import { ARTICLE, isBoxed, tell } from "./page/story.js";
+import { ARTICLE, tell } from "./page/story.js";
 import { wasm, wasmModule } from "./wasm.js";
 import "./widget/element.js";
 
@@ -22,24 +22,31 @@ let explorerWanted = false;
 let openExercise = null;
 const gateBox = document.getElementById("gate");
 const gateText = document.getElementById("gate-text");
-const showsAnswer = (ex) =>
-  !!ex && !ex.done() && Object.entries(ex.state).every(([k, v]) => String(widget.state[k]) === String(v));
+// Any scenario can give an answer away (a comparison, a table, another accounting), so the
+// explorer stays hidden the whole time an exercise is open and neither solved nor revealed.
+const working = (ex) => !!ex && !ex.done();
+const gateButton = document.getElementById("gate-open");
 
 function gate() {
   const exercises = document.body.dataset.mode === "exercises";
-  const hide = exercises && (!explorerWanted || showsAnswer(openExercise));
+  const hide = exercises && (!explorerWanted || working(openExercise));
   widget.hidden = hide;
   gateBox.hidden = !hide;
   if (!hide) return;
-  gateText.textContent = showsAnswer(openExercise)
-    ? `The explorer is hidden: it shows the scenario of exercise ${openExercise.number}, "${openExercise.title}", and would give its answer away. Check your answer or reveal it, and the explorer comes back.`
-    : "The explorer is hidden while you work, so that it does not give an answer away. Reveal an answer to see its scenario there, or open the explorer to try your own.";
+  if (working(openExercise)) {
+    gateText.textContent = `The explorer is hidden while exercise ${openExercise.number}, "${openExercise.title}", is open: it could give the answer away. Check your answer or reveal it, and the explorer comes back with its scenario.`;
+    gateButton.textContent = `Put exercise ${openExercise.number} aside and open the explorer`;
+  } else {
+    gateText.textContent =
+      "The explorer is hidden while you work, so that it does not give an answer away. Reveal an answer to see its scenario there, or open the explorer to try your own.";
+    gateButton.textContent = "Show the explorer anyway";
+  }
 }
 
-document.getElementById("gate-open").addEventListener("click", () => {
+gateButton.addEventListener("click", () => {
+  // Explore on purpose: the open exercise is put aside (working on it again hides the explorer).
   explorerWanted = true;
-  // Opened on purpose: not on the answer of the exercise at hand.
-  if (showsAnswer(openExercise)) widget.setState({ n: widget.state.n === 1000 ? 1001 : 1000 });
+  openExercise = null;
   gate();
   widget.shadowRoot.querySelector("input")?.focus();
 });
@@ -145,7 +152,13 @@ for (const a of document.querySelectorAll(".tabs a")) {
 
 // The article's own figure, one click away: its program, counted as it counted.
 document.getElementById("as-article").addEventListener("click", () => {
-  widget.setState(ARTICLE);
+  // The article measured 64-bit CPython: from Pyodide, the page's default Python.
+  widget.setState({
+    ...ARTICLE,
+    ...(widget.state.profile.startsWith("wasm32") ? { profile: DEFAULTS.profile } : {}),
+  });
+  // The button goes once shown: focus moves to the paragraph that now says so.
+  document.getElementById("why-35").focus({ preventScroll: true });
   widget.scrollIntoView({
     block: "start",
     behavior: motion(),
@@ -162,17 +175,16 @@ async function story(e) {
     values: { kind: "int_range", start: 0 },
     profile: state.profile,
   });
-  // The story contrasts boxed with packed: when the reader compares with a scenario of the
-  // same kind (a list with a tuple), it tells the usual counterpart instead.
+  // The story contrasts boxed with packed on the same Python and the same numbers, whatever the
+  // widget is compared with (another Python, another type whose values had to change).
   let other = compare;
-  if (isBoxed(state.container) === !/ndarray|array\.array/.test(compare.tree.label)) {
-    try {
-      let auto = compareStateOf({ ...state, compare: "auto" });
-      for (const c of api.resolveScenario(scenarioOf(auto)).changes) auto = { ...auto, [c.field]: c.to };
-      other = api.layout(scenarioOf(auto));
-    } catch {
-      // the comparison shown is still a true figure
-    }
+  try {
+    let auto = compareStateOf({ ...state, compare: "auto" });
+    for (const c of api.resolveScenario(scenarioOf(auto)).changes)
+      auto = { ...auto, [c.field]: c.field === "n" ? Number(c.to) : c.to };
+    other = api.layout(scenarioOf(auto));
+  } catch {
+    // the comparison shown is still a true figure
   }
   tell(document, state, layout, other, article, api.pythonCode(e.scenario));
   if (document.body.dataset.ready !== "true") performance.mark("bvp:story-ready");

@@ -292,11 +292,16 @@ test("the embed builder: options and a live preview; the code it writes renders 
   // The iframe form: height and allow="clipboard-write"; a bad height is named and replaced.
   await form.getByLabel("an iframe (fully isolated)").check();
   await form.getByLabel(/iframe height/).fill("50");
+  await form.getByLabel(/iframe height/).press("Tab");
   assert.match(
     await w.locator(".embed-note").textContent(),
     /height must be a number of CSS pixels from 200 to 4000/,
   );
-  await form.getByLabel(/iframe height/).fill("640");
+  // Typed digit by digit, as a person does: checked once, when done ("6" alone is not refused).
+  await form.getByLabel(/iframe height/).fill("");
+  await form.getByLabel(/iframe height/).pressSequentially("640");
+  assert.equal(await form.getByLabel(/iframe height/).inputValue(), "640");
+  await form.getByLabel(/iframe height/).press("Tab");
   const iframe = await code.inputValue();
   assert.match(iframe, /allow="clipboard-write"/);
   assert.match(iframe, /height:640px/);

@@ -179,3 +179,42 @@ test("comparing a list with a tuple, the story still contrasts boxed with packed
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("edge cases a reader hits: one reference, float arrays, the empty tuple, a comparison on another Python", async () => {
+  let { page, t } = await story("/index.html?n=1&values=constant:7");
+  assert.match(t.lead, /^Put 1 reference to one int in a list built by append/);
+  await page.close();
+
+  ({ page, t } = await story("/index.html?n=1000&container=ndarray&dtype=float64"));
+  assert.match(t.lead, /^Put 1,000 floats in a NumPy float64 array/);
+  assert.equal(t["s-elements"], "No object per float");
+  await page.close();
+
+  ({ page, t } = await story("/index.html?n=0&container=tuple"));
+  assert.match(t.lead, /^A tuple of no ints on CPython 3\.14 is the empty tuple the interpreter already has/);
+  assert.ok(!/0 8-byte pointers|Each pointer leads/.test(t["p-container"]), t["p-container"]);
+  assert.ok(!/empty tuple already exist/.test(t["p-elements"]), t["p-elements"]);
+  await page.close();
+
+  // The story compares on the Python shown, whatever the widget is compared with.
+  ({ page, t } = await story(
+    "/index.html?n=1000&container=ndarray&profile=cpython-3.9&compare=profile%3Dcpython-3.14",
+  ));
+  const list39 = await modelLayout(page, {
+    container: "list_append",
+    values: { kind: "int_range", start: 0 },
+    n: 1000,
+    profile: "cpython-3.9",
+  });
+  assert.ok(
+    t["p-other"].includes(si(list39.totals.requested)),
+    `${t["p-other"]} (want ${si(list39.totals.requested)})`,
+  );
+  assert.deepEqual(page.problems, []);
+  await page.close();
+
+  // Shared values at large n: no claim that n is small.
+  ({ page, t } = await story("/index.html?container=list_repeat&values=constant:7"));
+  assert.ok(!/at an n this small/.test(t.lead), t.lead);
+  await page.close();
+});

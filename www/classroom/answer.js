@@ -49,8 +49,16 @@ export function readAnswer(text, { ratio = false, decimal = "." } = {}) {
   let unit = null;
   if (ratio) t = t.replace(/\s*[×xX]$/, "");
   else {
+    // "36 bytes per element", "36 B/element", "36 B each": the question's own words.
+    t = t.replace(/\s*(\/\s*|per\s+)(element|item|int|float|value)s?$|\s+each$/i, "");
     const m = /^(.*?)\s*([a-zA-Z]+)$/.exec(t);
     if (m) {
+      // A lower-case b is a bit (Mb: megabits): say so rather than read bytes.
+      // ("kb" is read as kB, as people write it.)
+      if (/^(M|G|Ki|Mi|Gi)?b$/.test(m[2]))
+        return {
+          error: `"${m[2]}" is in bits (b); bytes are B: write ${m[2].slice(0, -1)}B`,
+        };
       unit = ALIASES[m[2].toLowerCase()];
       if (!unit) return { error: `"${m[2].slice(0, 12)}" is not a unit: use B, kB, MB, GB, KiB, MiB or GiB` };
       t = m[1];
@@ -74,5 +82,7 @@ export function readAnswer(text, { ratio = false, decimal = "." } = {}) {
     return {
       error: `Enter a number${ratio ? "" : " with or without its unit"}, for example ${ratio ? "4.4" : "40.4 MB"}`,
     };
-  return { value: Number(t), unit };
+  const value = Number(t);
+  if (!Number.isFinite(value)) return { error: `${t.slice(0, 20)} is too large to be a number of bytes` };
+  return { value, unit };
 }

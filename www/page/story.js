@@ -15,6 +15,11 @@ const ACC_PHRASE = {
   tracemalloc: "by tracemalloc",
   allocator: "as the allocator holds them",
 };
+const accPhrase = (accounting, n) =>
+  n === 1 && accounting === "allocator" ? "as the allocator holds it" : ACC_PHRASE[accounting];
+
+/** A ratio that reads right near 1: "1.05×", not "1.0×". */
+const times = (r) => `${r.toFixed(r < 1.1 ? 2 : 1)}×`;
 
 /** The article's program: a million ints appended to a list, counted by sys.getsizeof. */
 export const ARTICLE = {
@@ -49,6 +54,9 @@ export const isBoxed = (container) => BOXED.includes(container);
 
 /** The Python objects the values are: "int" or "float". */
 function elementType(state) {
+  // A float array stores floats whatever values it was given (np.arange(…, dtype=float64)).
+  if (state.container === "ndarray" && state.dtype.startsWith("float")) return "float";
+  if (state.container === "array" && "fd".includes(state.typecode)) return "float";
   const v = parseValues(state.values);
   if (v.kind === "float_range") return "float";
   if (v.kind === "constant") return v.type === "float" || !/^-?\d+$/.test(String(v.value)) ? "float" : "int";
@@ -160,14 +168,14 @@ export function tell(doc, state, layout, other, article, source) {
   const mine = layout.totals[acc];
   const theirs = other.totals[acc];
   const [bx, pk] = boxed ? [mine, theirs] : [theirs, mine];
-  const ratio = pk > 0 ? `${(bx / pk).toFixed(1)}×` : "—";
+  const ratio = pk > 0 ? times(bx / pk) : "—";
   const shared = state.container === "list_repeat" || parseValues(state.values).kind === "constant";
   const fill = (id, ...parts) =>
     doc.getElementById(id)?.replaceChildren(...capitalised(parts.flat(Infinity)));
 
   // The lead: the scenario in one sentence, then the other side of boxed vs packed.
   const things = counted(n, type);
-  const acct = ACC_PHRASE[state.accounting];
+  const acct = accPhrase(state.accounting, n);
   if (state.view && state.container === "ndarray")
     fill(
       "lead",
@@ -183,6 +191,21 @@ export function tell(doc, state, layout, other, article, source) {
       `. A list of all ${formatCount(n)} would take `,
       b(fmt(theirs)),
       ". Here is where every byte goes, exactly, for the Python you use.",
+    );
+  else if (n === 0 && state.container === "tuple")
+    fill(
+      "lead",
+      "A tuple of no ",
+      `${type}s`,
+      ` on ${py} is the empty tuple the interpreter already has: `,
+      code("tuple()"),
+      " of nothing makes nothing new, ",
+      b(fmt(mine)),
+      ` ${acct}. `,
+      otherPhrase(other.tree.label),
+      " with nothing in it takes ",
+      b(fmt(theirs)),
+      ". Raise n and watch where the bytes go, exactly, for the Python you use.",
     );
   else if (n === 0)
     fill(
@@ -202,7 +225,7 @@ export function tell(doc, state, layout, other, article, source) {
   else if (boxed && bx < pk && layout.elements.requested === 0)
     fill(
       "lead",
-      shared ? `Put ${formatCount(n)} references to one ${type} in ` : `Put ${things} in `,
+      shared ? `Put ${counted(n, "reference")} to one ${type} in ` : `Put ${things} in `,
       containerPhrase(state),
       ` on ${py} and ${n === 1 ? "it takes" : "they take"} `,
       b(fmt(mine)),
@@ -215,7 +238,7 @@ export function tell(doc, state, layout, other, article, source) {
   else if (boxed && bx < pk)
     fill(
       "lead",
-      shared ? `Put ${formatCount(n)} references to one ${type} in ` : `Put ${things} in `,
+      shared ? `Put ${counted(n, "reference")} to one ${type} in ` : `Put ${things} in `,
       containerPhrase(state),
       ` on ${py} and ${n === 1 ? "it takes" : "they take"} `,
       b(fmt(mine)),
@@ -223,12 +246,14 @@ export function tell(doc, state, layout, other, article, source) {
       otherPhrase(other.tree.label),
       ` of ${n === 1 ? "it" : "them"} takes `,
       b(fmt(theirs)),
-      ": at an n this small, the array's fixed header costs more than packing saves. Raise n and watch the boxed side overtake it.",
+      n < 1000
+        ? ": at an n this small, the array's fixed header costs more than packing saves. Raise n and watch the boxed side overtake it."
+        : ": more, here, because most of these elements are objects that already existed (shared small ints or one constant), so the list pays for little more than its pointers.",
     );
   else if (boxed)
     fill(
       "lead",
-      shared ? `Put ${formatCount(n)} references to one ${type} in ` : `Put ${things} in `,
+      shared ? `Put ${counted(n, "reference")} to one ${type} in ` : `Put ${things} in `,
       containerPhrase(state),
       ` on ${py} and ${n === 1 ? "it takes" : "they take"} `,
       b(fmt(mine)),
@@ -251,9 +276,10 @@ export function tell(doc, state, layout, other, article, source) {
       otherPhrase(other.tree.label),
       ` of the same ${n === 1 ? type : `${type}s`} would take `,
       b(fmt(theirs)),
-      ": ",
-      b(ratio),
-      " as much. Here is where every byte goes, exactly, for the Python you use.",
+      theirs >= mine
+        ? [": ", b(ratio), " as much."]
+        : ": less, at an n this small, where the array's header outweighs what packing saves.",
+      " Here is where every byte goes, exactly, for the Python you use.",
     );
 
   // Why the article says 35 MB and tracemalloc 40 MB: the article's program on this Python.
@@ -291,7 +317,15 @@ export function tell(doc, state, layout, other, article, source) {
   const items = counted(n, "item");
   let title;
   let body;
-  if (state.container === "tuple") {
+  if (state.container === "tuple" && n === 0) {
+    title = "A tuple holds pointers";
+    body = [
+      code(shortCode(source)),
+      ` on ${py} returns the one empty tuple the interpreter keeps (a ${exactBytes(c.getsizeof)} object, by `,
+      code("sys.getsizeof"),
+      "): no pointer, no new object, nothing for tracemalloc.",
+    ];
+  } else if (state.container === "tuple") {
     title = "A tuple holds pointers";
     body = [
       code(shortCode(source)),
@@ -389,7 +423,9 @@ export function tell(doc, state, layout, other, article, source) {
 
   // The elements.
   const objects = layout.tree.children.filter((x) => x.kind === "objects");
-  const sharedNodes = layout.tree.children.filter((x) => x.kind === "shared");
+  const sharedNodes = layout.tree.children.filter(
+    (x) => x.kind === "shared" && !x.label.startsWith("the empty tuple"),
+  );
   if (boxed) {
     const big = objects.reduce((a, x) => (a && a.count >= x.count ? a : x), null);
     const each = big ? big.getsizeof / big.count : type === "int" ? 28 : 24;
@@ -450,7 +486,9 @@ export function tell(doc, state, layout, other, article, source) {
     const objs = other.tree.children.filter((x) => x.kind === "objects");
     fill(
       "p-elements",
-      `A list would hold a pointer per element and ${type === "int" ? "an" : "a"} ${type} object per distinct value. For these ${counted(n, "value")}, `,
+      `A list would hold a pointer per element and ${type === "int" ? "an" : "a"} ${type} object per distinct value. ${
+        n === 0 ? "With no values, " : n === 1 ? "For this one value, " : `For these ${counted(n, "value")}, `
+      }`,
       otherPhrase(other.tree.label),
       " takes ",
       b(fmt(theirs)),

@@ -387,6 +387,9 @@ export function drawDiagram(host, body) {
     table,
   );
   if (!state.table) {
+    // Drawn while hidden (the classroom holds the explorer back), the boxes have no geometry for
+    // the arrows: forget the key, so the redraw when the widget is shown again lays them out.
+    if (!body.getClientRects().length) body.diagramKey = undefined;
     drawArrows(d, canvas, svg, boxes, [{ f: { target: 0 }, node: name }, ...fields]);
     // On a narrow screen the diagram scrolls inside the panel: say so.
     if (scroll.scrollWidth > scroll.clientWidth + 2)
@@ -402,6 +405,7 @@ function sharedWhat(o) {
   if (cache) return `small-int cache ${cache[1]} … ${cache[2]}`;
   if (o.note.startsWith("A constant")) return "a constant of the code";
   if (o.note.startsWith("range()")) return "range()'s own start object";
+  if (o.note.startsWith("An object of the list src")) return "an object of the list src";
   return "shared";
 }
 

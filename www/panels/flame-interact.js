@@ -14,14 +14,15 @@ export function member({ kind, label }) {
 
 /**
  * Frames whose label holds `query` (any case), and their bytes under `acc` counted once: a match
- * inside another match is already in its bytes.
+ * inside another match is already in its bytes. The root (x itself, all of it) is not searched:
+ * its label names the container and the element type, so "int" or "list" would always be 100%.
  */
 export function search(nodes, query, acc) {
   const q = query.trim().toLowerCase();
   const hits = new Set();
   let bytes = 0;
   if (!q) return { hits, bytes };
-  nodes.forEach(({ node }, i) => node.label.toLowerCase().includes(q) && hits.add(i));
+  nodes.forEach(({ node, parent }, i) => parent >= 0 && node.label.toLowerCase().includes(q) && hits.add(i));
   for (const i of hits) {
     let a = nodes[i].parent;
     while (a >= 0 && !hits.has(a)) a = nodes[a].parent;

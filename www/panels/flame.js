@@ -32,7 +32,12 @@ export function flamePanel(host) {
   }));
   const reset = el("button", { type: "button", text: "Reset zoom", disabled: true });
   const flip = el("button", { type: "button", text: "Flame: root at the bottom", "aria-pressed": "false" });
-  const find = el("input", { type: "search", placeholder: "ob_refcnt, slots…", autocomplete: "off" });
+  const find = el("input", {
+    type: "search",
+    placeholder: "ob_refcnt, slots…",
+    autocomplete: "off",
+    maxLength: 80,
+  });
   p.toolbar.prepend(reset, flip);
   p.toolbar.append(el("label", { class: "find" }, "Search ", find));
   const lede = p.section.querySelector(".lede");

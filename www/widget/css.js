@@ -91,7 +91,7 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px
 @media print { .toolbar, .lab-controls, .tip, .share, .controls { display: none !important; } }
 .find { display: inline-flex; gap: 6px; align-items: center; font-size: .85em; color: var(--muted); }
 .find input { width: 11em; min-height: 28px; padding: 2px 8px; }
-.find-status { margin: 0 0 .3em; font-size: .88em; }
+.find-status { margin: 0 0 .3em; font-size: .88em; overflow-wrap: anywhere; }
 .find-status:empty { display: none; }
 .crumbs { min-height: 26px; display: flex; gap: 4px; align-items: center; overflow-x: auto; white-space: nowrap; margin: 0 0 .3em; font-size: .8em; color: var(--muted); }
 .crumbs button { flex: none; max-width: 22em; overflow: hidden; text-overflow: ellipsis; min-height: 26px; padding: 1px 6px; }

@@ -619,7 +619,7 @@ export class BoxedVsPacked extends HTMLElement {
       hi === lo
         ? "the two take the same."
         : lo > 0
-          ? `${big} takes ${(hi / lo).toFixed(1)}× as much as ${small}.`
+          ? `${big} takes ${(hi / lo).toFixed(hi / lo < 1.1 ? 2 : 1)}× as much as ${small}.`
           : "";
     this.headline.replaceChildren(
       el("span", { text: `${this.layout.tree.label.replace(/^x: /, "")}: ` }),

@@ -145,7 +145,7 @@ export function mountBuilder(box, host, status) {
   };
   window.addEventListener("message", onMessage);
   form.addEventListener("change", update);
-  height.addEventListener("input", update);
+  // (checked when the reader is done with the field, not at every keystroke of "1200")
   copyBtn.addEventListener("click", () =>
     copy(code.value, status, form.elements.kind.value === "iframe" ? "The iframe code" : "The element code"),
   );
