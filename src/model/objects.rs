@@ -423,6 +423,24 @@ pub struct Run {
     pub make: Make,
 }
 
+/// Runs of elements from pieces of the values (first, last value's i, how made), i from `start`.
+fn push_runs(out: &mut Vec<Run>, start: i128, pieces: Vec<(i128, i128, Made)>) {
+    for (lo, hi, made) in pieces {
+        let make = match made {
+            Made::Fresh(g) => Make::Fresh {
+                shape: g.shape,
+                requested: g.requested,
+            },
+            Made::Cached | Made::Start => Make::Shared,
+        };
+        out.push(Run {
+            from: (lo - start) as u64,
+            to: (hi - start) as u64 + 1,
+            make,
+        });
+    }
+}
+
 /// The values of a scenario, element by element and run by run.
 #[derive(Clone, Copy, Debug)]
 pub struct ElementSource {
@@ -490,20 +508,7 @@ impl ElementSource {
         match self.values {
             Values::IntOffset { base, start } => {
                 let n = if self.repeat { 1 } else { n };
-                for (lo, hi, made) in int_offset_pieces(p, base, start, n) {
-                    let make = match made {
-                        Made::Fresh(g) => Make::Fresh {
-                            shape: g.shape,
-                            requested: g.requested,
-                        },
-                        Made::Cached | Made::Start => Make::Shared,
-                    };
-                    out.push(Run {
-                        from: (lo - start) as u64,
-                        to: (hi - start) as u64 + 1,
-                        make,
-                    });
-                }
+                push_runs(&mut out, start, int_offset_pieces(p, base, start, n));
                 if self.repeat && self.n > 1 {
                     out.push(Run {
                         from: 1,
@@ -512,22 +517,7 @@ impl ElementSource {
                     });
                 }
             }
-            Values::IntRange { start } => {
-                for (lo, hi, made) in int_range_pieces(p, start, n) {
-                    let make = match made {
-                        Made::Fresh(g) => Make::Fresh {
-                            shape: g.shape,
-                            requested: g.requested,
-                        },
-                        Made::Cached | Made::Start => Make::Shared,
-                    };
-                    out.push(Run {
-                        from: (lo - start) as u64,
-                        to: (hi - start) as u64 + 1,
-                        make,
-                    });
-                }
-            }
+            Values::IntRange { start } => push_runs(&mut out, start, int_range_pieces(p, start, n)),
             Values::FloatRange { .. } => out.push(Run {
                 from: 0,
                 to: n,

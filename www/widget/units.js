@@ -51,18 +51,3 @@ export function labelledBytes(b, units = "si") {
 export function formatCount(n) {
   return group.format(n);
 }
-
-export function formatMs(ms) {
-  if (ms === null || ms === undefined) return "—";
-  return ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`;
-}
-
-/** A duration per element in the unit that suits it: "3.2 ns", "41 µs", "2.2 ms". */
-export function formatPerElement(ms, n) {
-  if (ms === null || ms === undefined || !n) return "";
-  const ns = (ms * 1e6) / n;
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(ns >= 1e7 ? 0 : 1)} ms per element`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(ns >= 1e4 ? 0 : 1)} µs per element`;
-  if (ns > 0 && ns < 0.1) return "under 0.1 ns per element";
-  return `${ns.toFixed(1)} ns per element`;
-}
