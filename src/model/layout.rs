@@ -876,9 +876,13 @@ fn root_label(s: &Scenario) -> String {
         Container::ListLiteral => "list literal [v0, v1, …]".into(),
         Container::Tuple => "tuple".into(),
         Container::Array(tc) => format!("array.array('{}')", tc.0).into(),
-        Container::Ndarray(dt) => format!("ndarray {}", dt.name()).into(),
+        Container::Ndarray(dt) => match s.form.view_step {
+            Some(k) => format!("ndarray {} view [::{k}]", dt.name()).into(),
+            None => format!("ndarray {}", dt.name()).into(),
+        },
     };
-    format!("x: {container} of {}", counted(s.n, what))
+    // (a view holds fewer items than its base's n)
+    format!("x: {container} of {}", counted(s.length(), what))
 }
 
 fn root_explain(s: &Scenario) -> String {

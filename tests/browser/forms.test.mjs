@@ -147,7 +147,7 @@ test("bad and misfit forms are named, and the widget draws the nearest valid sce
   await p2.waitForFunction(() => document.querySelector("boxed-vs-packed").state.shape === "");
   assert.match(
     await widget(p2).locator("p.note[role=status]").textContent(),
-    /shape changed from 5,1000 to : only an ndarray has a shape/,
+    /shape 5,1000 dropped: only an ndarray has a shape/,
   );
   assert.deepEqual(p2.problems, []);
   await p2.close();

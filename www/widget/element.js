@@ -420,7 +420,11 @@ export class BoxedVsPacked extends HTMLElement {
       // Each change comes in the state's own notation (values as "int_mod:128").
       for (const c of this.api.resolveScenario(scenarioOf(this.state)).changes) {
         this.state = { ...this.state, [c.field]: c.field === "n" ? Number(c.to) : c.to };
-        this.notes.push(`${c.field} changed from ${c.from} to ${c.to}: ${c.why}`);
+        this.notes.push(
+          c.to === ""
+            ? `${c.field} ${c.from} dropped: ${c.why}`
+            : `${c.field} changed from ${c.from} to ${c.to}: ${c.why}`,
+        );
       }
       scenario = scenarioOf(this.state);
       this.layout = this.explorer.setScenario(scenario);
@@ -612,7 +616,9 @@ export class BoxedVsPacked extends HTMLElement {
     const mine = this.layout.totals[acc];
     const other = this.compare.totals[acc];
     const [a, b] = this.names;
-    const per = (bytes) => (s.n ? `, ${(bytes / s.n).toFixed(2)} B per element` : "");
+    // (per element of x: a view's are fewer than its base's n)
+    const count = this.layout.elements.count;
+    const per = (bytes) => (count ? `, ${(bytes / count).toFixed(2)} B per element` : "");
     // Which takes more, named, so the ratio reads the same whichever side is packed.
     const [big, small, hi, lo] = other > mine ? [b, a, other, mine] : [a, b, mine, other];
     const ratio =
