@@ -191,6 +191,8 @@ test("compare as a URL parameter and as an attribute; a bad one is named; a misf
     (await shown(page)).note,
     /compare=colour=red ignored: "colour=red" is not field=value, field one of container, typecode, dtype, profile/,
   );
+  await set("container=tuple,container=array");
+  assert.match((await shown(page)).note, /container is given twice: give each field once/);
   assert.deepEqual(page.problems, []);
   await page.close();
 

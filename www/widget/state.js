@@ -248,6 +248,7 @@ export function parseCompare(text) {
       throw new Error(
         `"${short(part)}" is not field=value, field one of ${COMPARE_FIELDS.join(", ")} (or: auto)`,
       );
+    if (k in out) throw new Error(`${k} is given twice: give each field once`);
     const value = k === "profile" ? (PROFILE_ALIASES[v] ?? v) : v;
     const allowed = CHOICES[k].map(([c]) => c);
     if (k === "container") allowed.unshift("auto");
