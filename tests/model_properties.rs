@@ -1,10 +1,11 @@
-//! Properties of the model over random valid scenarios (proptest): it never panics, the tree's
+//! Properties of the model over random valid scenarios (proptest), issue 13's list literals,
+//! computed ints, containers built from a list and views included: it never panics, the tree's
 //! parents are the sums of their children and of the totals, requested <= allocated, bytes never
 //! shrink as n grows, and packed int64 beats a list of non-cached ints from n = 3.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use boxed_vs_packed::model::scenario::{Const, Container, Dtype, Typecode, Values};
+use boxed_vs_packed::model::scenario::{Const, Container, Dtype, Form, Typecode, Values};
 use boxed_vs_packed::model::{layout, Bytes, Profile, Scenario};
 use boxed_vs_packed::web::scenario::ScenarioInput;
 use proptest::prelude::*;
@@ -21,6 +22,23 @@ fn values() -> impl Strategy<Value = Values> {
         (1u64..5000).prop_map(|k| Values::IntMod { k }),
         (-300i128..300).prop_map(|v| Values::Constant(Const::Int(v))),
         (-1e6f64..1e6).prop_map(|v| Values::Constant(Const::Float(v))),
+        ((-(1i128 << 62)..(1i128 << 62)), (-2000i128..2000))
+            .prop_map(|(base, start)| Values::IntOffset { base, start }),
+    ]
+}
+
+/// Issue 13's forms: none, built from a list, or a view (a shape must hold n: tested apart).
+fn form() -> impl Strategy<Value = Form> {
+    prop_oneof![
+        Just(Form::default()),
+        Just(Form {
+            from_list: true,
+            ..Form::default()
+        }),
+        prop_oneof![-50i64..0, 1i64..1000].prop_map(|k| Form {
+            view_step: Some(k),
+            ..Form::default()
+        }),
     ]
 }
 
@@ -30,6 +48,7 @@ fn container() -> impl Strategy<Value = Container> {
         Just(Container::ListRange),
         Just(Container::ListComprehension),
         Just(Container::ListRepeat),
+        Just(Container::ListLiteral),
         Just(Container::Tuple),
         prop::sample::select("bBhHiIlLqQfd".chars().collect::<Vec<_>>())
             .prop_map(|c| Container::Array(Typecode(c))),
@@ -43,16 +62,16 @@ fn n() -> impl Strategy<Value = u64> {
 
 /// A random scenario that Python would accept (the same checks layout()'s parser makes).
 fn scenario() -> impl Strategy<Value = Scenario> {
-    (container(), values(), n(), profile()).prop_filter_map(
+    (container(), values(), n(), profile(), form()).prop_filter_map(
         "valid",
-        |(container, values, n, profile)| {
+        |(container, values, n, profile, form)| {
             valid(Scenario {
                 container,
                 values,
                 n,
                 profile,
                 numpy: Default::default(),
-                form: Default::default(),
+                form,
             })
         },
     )
@@ -73,6 +92,12 @@ fn valid(s: Scenario) -> Option<Scenario> {
         "profile": s.profile.name(),
     });
     let mut json = json;
+    if s.form.from_list {
+        json["source"] = "list".into();
+    }
+    if let Some(k) = s.form.view_step {
+        json["view"] = serde_json::json!({ "step": k });
+    }
     match s.container {
         Container::Array(t) => json["typecode"] = t.0.to_string().into(),
         Container::Ndarray(d) => json["dtype"] = d.name().into(),
