@@ -1,7 +1,7 @@
 // The page: reads the state from the URL (a bad parameter falls back to its default with a
 // note naming it), hands it to the embedded <boxed-vs-packed> as attributes, keeps the URL in
 // step with it (back and forward work), and fills the story's live numbers.
-import { DEFAULTS, compareStateOf, readState, scenarioOf, toParams } from "./widget/state.js";
+import { DEFAULTS, compareStateOf, readState, resolveState, scenarioOf, toParams } from "./widget/state.js";
 import { ARTICLE, tell } from "./page/story.js";
 import { wasm, wasmModule } from "./wasm.js";
 import "./widget/element.js";
@@ -165,27 +165,37 @@ document.getElementById("as-article").addEventListener("click", () => {
   });
 });
 
+// The article's program on each Python, computed once per Python (not at every slider step).
+const articles = new Map();
+const articleOn = (api, profile) => {
+  if (!articles.has(profile))
+    articles.set(
+      profile,
+      api.layout({
+        n: ARTICLE.n,
+        container: ARTICLE.container,
+        values: { kind: "int_range", start: 0 },
+        profile,
+      }),
+    );
+  return articles.get(profile);
+};
+
 /** The prose follows the explorer: the same scenario, Python, accounting and units. */
 async function story(e) {
   const { state, layout, compare } = e;
   const api = await wasm();
-  const article = api.layout({
-    n: ARTICLE.n,
-    container: ARTICLE.container,
-    values: { kind: "int_range", start: 0 },
-    profile: state.profile,
-  });
+  const article = articleOn(api, state.profile);
   // The story contrasts boxed with packed on the same Python and the same numbers, whatever the
-  // widget is compared with (another Python, another type whose values had to change).
+  // widget is compared with (another Python, another type whose values had to change): the
+  // usual comparison, which is the widget's own when it compares automatically.
   let other = compare;
-  try {
-    let auto = compareStateOf({ ...state, compare: "auto" });
-    for (const c of api.resolveScenario(scenarioOf(auto)).changes)
-      auto = { ...auto, [c.field]: c.field === "n" ? Number(c.to) : c.to };
-    other = api.layout(scenarioOf(auto));
-  } catch {
-    // the comparison shown is still a true figure
-  }
+  if (state.compare !== DEFAULTS.compare)
+    try {
+      other = api.layout(scenarioOf(resolveState(api, compareStateOf({ ...state, compare: "auto" })).state));
+    } catch {
+      // the comparison shown is still a true figure
+    }
   tell(document, state, layout, other, article, api.pythonCode(e.scenario));
   if (document.body.dataset.ready !== "true") performance.mark("bvp:story-ready");
   document.body.dataset.ready = "true";

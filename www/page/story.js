@@ -5,6 +5,7 @@
 import { el } from "../widget/kit.js";
 import { ACC, exactBytes, formatBytes, formatCount } from "../widget/units.js";
 import { parseValues } from "../widget/state.js";
+import { shortDisplay } from "../panels/code.js";
 
 const PROFILE = {
   "wasm32-3.13": "Pyodide 0.29 (CPython 3.13 on wasm32)",
@@ -45,10 +46,7 @@ const BOXED = ["list_append", "list_range", "list_comprehension", "list_repeat",
 export function shortCode(source) {
   const line = source.trim().split("\n").pop();
   if (line.length <= 120) return line;
-  const m = /^x = \[(.*)\]$/.exec(line);
-  if (!m) return `${line.slice(0, 110)}…`;
-  const items = m[1].split(", ");
-  return `x = [${items.slice(0, 3).join(", ")}, …, ${items[items.length - 1]}]`;
+  return shortDisplay(line, 3)?.text ?? `${line.slice(0, 110)}…`;
 }
 export const isBoxed = (container) => BOXED.includes(container);
 

@@ -10,17 +10,31 @@ function copyButton(label, what, getText, status) {
 }
 
 /**
+ * A list display written out, `x = [v0, v1, …]`, shortened to its first `keep` items and its
+ * last ("x = [0, 1, 2, …, 9999]") with its item count; null for any other line.
+ */
+export function shortDisplay(line, keep) {
+  const m = /^x = \[(.*)\]$/.exec(line);
+  if (!m) return null;
+  const items = m[1].split(", ");
+  return {
+    text: `x = [${items.slice(0, keep).join(", ")}, …, ${items[items.length - 1]}]`,
+    count: items.length,
+  };
+}
+
+/**
  * A list literal of thousands of items is shown with its first items and its last, and says
  * so; the copy buttons and the check script keep every item.
  */
-function shortDisplay(code) {
+function shownCode(code) {
   return code
     .split("\n")
     .map((line) => {
-      const m = /^x = \[(.*)\]$/.exec(line);
-      if (!m || line.length <= 200) return line;
-      const items = m[1].split(", ");
-      return `x = [${items.slice(0, 8).join(", ")}, …, ${items[items.length - 1]}]  # ${items.length.toLocaleString("en-US")} items, all of them in the copied code`;
+      const short = line.length > 200 && shortDisplay(line, 8);
+      return short
+        ? `${short.text}  # ${short.count.toLocaleString("en-US")} items, all of them in the copied code`
+        : line;
     })
     .join("\n");
 }
@@ -56,7 +70,7 @@ export function codePanel(host) {
     draw() {
       const s = host.scenario();
       full = host.api.pythonCode(s);
-      build.textContent = shortDisplay(full);
+      build.textContent = shownCode(full);
       check.textContent = host.api.checkSnippet(s);
     },
   };

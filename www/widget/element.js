@@ -21,6 +21,7 @@ import {
   parseCompare,
   parseValues,
   readState,
+  resolveState,
   scenarioOf,
 } from "./state.js";
 import { ACC, ACC_LABEL, exactBytes, formatBytes, formatCount } from "./units.js";
@@ -418,14 +419,9 @@ export class BoxedVsPacked extends HTMLElement {
     let scenario;
     try {
       // Each change comes in the state's own notation (values as "int_mod:128").
-      for (const c of this.api.resolveScenario(scenarioOf(this.state)).changes) {
-        this.state = { ...this.state, [c.field]: c.field === "n" ? Number(c.to) : c.to };
-        this.notes.push(
-          c.to === ""
-            ? `${c.field} ${c.from} dropped: ${c.why}`
-            : `${c.field} changed from ${c.from} to ${c.to}: ${c.why}`,
-        );
-      }
+      const resolved = resolveState(this.api, this.state);
+      this.state = resolved.state;
+      this.notes.push(...resolved.notes);
       scenario = scenarioOf(this.state);
       this.layout = this.explorer.setScenario(scenario);
     } catch (e) {
@@ -563,13 +559,10 @@ export class BoxedVsPacked extends HTMLElement {
    * (not again at every step of the slider). Returns its layout.
    */
   setCompare() {
-    let cs = compareStateOf(this.state);
-    const notes = [];
     try {
-      for (const c of this.api.resolveScenario(scenarioOf(cs)).changes) {
-        cs = { ...cs, [c.field]: c.to };
-        notes.push(`compare: ${c.field} changed from ${c.from} to ${c.to}: ${c.why}`);
-      }
+      const resolved = resolveState(this.api, compareStateOf(this.state));
+      const cs = resolved.state;
+      const notes = resolved.notes.map((note) => `compare: ${note}`);
       const layout = this.explorer.setCompare(scenarioOf(cs));
       if (notes.join() !== this.compareNote) this.notes.push(...notes);
       this.compareNote = notes.join();

@@ -220,6 +220,23 @@ export function scenarioOf(state) {
   return s;
 }
 
+/**
+ * The nearest valid state to `state`: resolveScenario's changes (in the state's own notation)
+ * applied over it. Returns { state, changes, notes }, a note per change as the widget shows it.
+ * Throws as resolveScenario does, for a field bad on its own.
+ */
+export function resolveState(api, state) {
+  const { changes } = api.resolveScenario(scenarioOf(state));
+  let out = state;
+  for (const c of changes) out = { ...out, [c.field]: c.field === "n" ? Number(c.to) : c.to };
+  const notes = changes.map((c) =>
+    c.to === ""
+      ? `${c.field} ${c.from} dropped: ${c.why}`
+      : `${c.field} changed from ${c.from} to ${c.to}: ${c.why}`,
+  );
+  return { state: out, changes, notes };
+}
+
 /** Parameters that differ from the defaults (a short permalink). */
 export function toParams(state) {
   const p = new URLSearchParams();
