@@ -10,7 +10,6 @@ use plotters::prelude::*;
 use super::text::{byte_ticks, power_label, Units};
 use super::{draw_err, Accounting, Anchor, Label, Theme, BLUE, SKY, VERMILLION};
 use crate::error::Result;
-use crate::model::scenario::MAX_LITERAL_N;
 use crate::model::scenario::{Const, Container, Dtype, Numpy, Typecode, Values};
 use crate::model::{layout, Profile, Scenario};
 
@@ -136,9 +135,10 @@ pub fn total_at(s: &Scenario, n: u64, acc: Accounting) -> u64 {
     acc.of(layout(&s).totals)
 }
 
-/// Whether the scenario exists at this n: a list literal is written out up to 10,000 items.
+/// Whether the scenario exists at this n: its nearest valid scenario keeps n (a list literal,
+/// written out, stops at 10,000 items; other fields give way, n does not).
 pub fn reaches(s: &Scenario, n: u64) -> bool {
-    s.container != Container::ListLiteral || n <= MAX_LITERAL_N
+    Scenario { n, ..*s }.nearest_valid().0.n == n
 }
 
 /// A scenario's total bytes at log-spaced n from 1 to 10**9 (as far as it reaches).

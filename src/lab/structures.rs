@@ -228,24 +228,7 @@ impl Builder<'_> {
                         .heap
                         .malloc(Domain::Raw, (n * isz).max(1), What::NdarrayData)?,
                 };
-                let (ob_refcnt, ob_type, data_ptr) =
-                    (1, type_addr(&NDARRAY_TYPE), data.addr as u64);
-                match s.numpy {
-                    Numpy::V2 => put_obj!(self.word, obj.addr, |W| NdArray::<W> {
-                        ob_refcnt: W::from_u64(ob_refcnt),
-                        ob_type: W::from_u64(ob_type),
-                        data: W::from_u64(data_ptr),
-                        nd: 1,
-                        ..Default::default()
-                    }),
-                    Numpy::V121 => put_obj!(self.word, obj.addr, |W| NdArray121::<W> {
-                        ob_refcnt: W::from_u64(ob_refcnt),
-                        ob_type: W::from_u64(ob_type),
-                        data: W::from_u64(data_ptr),
-                        nd: 1,
-                        ..Default::default()
-                    }),
-                }
+                self.write_ndarray(obj, data.addr as u64, 1, s.numpy);
                 self.fill(data.addr, item, 0, n, &src, tick)?;
                 // np.arange(…).reshape(shape): a view over the array just made (x.base).
                 let obj = if s.form.shape.is_some() {
@@ -271,8 +254,14 @@ impl Builder<'_> {
             What::NdarrayObject,
         )?;
         let nd = s.form.shape.map_or(1, |d| d.nd as i32);
+        self.write_ndarray(obj, data_ptr, nd, s.numpy);
+        Ok(obj)
+    }
+
+    /// Write a PyArrayObject's header (NumPy 2's layout or 1.21's) into `obj`.
+    fn write_ndarray(&self, obj: Blk, data_ptr: u64, nd: i32, numpy: Numpy) {
         let ob_type = type_addr(&NDARRAY_TYPE);
-        match s.numpy {
+        match numpy {
             Numpy::V2 => put_obj!(self.word, obj.addr, |W| NdArray::<W> {
                 ob_refcnt: W::from_u64(1),
                 ob_type: W::from_u64(ob_type),
@@ -288,7 +277,6 @@ impl Builder<'_> {
                 ..Default::default()
             }),
         }
-        Ok(obj)
     }
 
     /// Write items from..to of the values into a packed buffer, in chunks between progress ticks.

@@ -389,32 +389,23 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
             // every buffer, cached or not.
             let cached = s.numpy == Numpy::V121 && nbytes < NUMPY_121_CACHE_BYTES;
             let w = p.ptr();
-            let int_field = |name: &'static str, padded: &'static str, explain: &'static str| {
-                field(if w == 8 { padded } else { name }, w, explain)
-            };
-            let [rc, ty] = refcnt_type(p, "A pointer to the type object (numpy.ndarray), which tells CPython what the rest of the bytes mean.");
             let object = object_node(
                 format!("ndarray object ({})", dt.name()),
                 obj_block,
                 "The ndarray object: a fixed header describing one block of raw values, however many there are.",
-                vec![
-                    rc,
-                    ty,
-                    field("data", w, "A pointer to the data buffer."),
-                    int_field("nd", "nd (+4 padding)", "The number of dimensions (1 here)."),
-                    field("dimensions", w, "A pointer to the shape."),
-                    field("strides", w, "A pointer to the strides: bytes to step per dimension."),
-                    field("base", w, "The array this one is a view of, if any (None here: it owns its data)."),
-                    field("descr", w, format!("A pointer to the dtype ({}, {} bytes per item).", dt.name(), dt.itemsize())),
-                    int_field("flags", "flags (+4 padding)", "Owns-data, contiguity and writeability flags."),
-                    field("weakreflist", w, "The head of the list of weak references."),
-                    field("_buffer_info", w, "Cached buffer-protocol format information."),
-                ]
-                .into_iter()
-                .chain((s.numpy == Numpy::V2).then(|| {
-                    field("mem_handler", w, "The memory handler that allocated the data (NumPy >= 1.22).")
-                }))
-                .collect(),
+                ndarray_fields(
+                    p,
+                    s.numpy,
+                    NdarrayExplain {
+                        ty: "A pointer to the type object (numpy.ndarray), which tells CPython what the rest of the bytes mean.",
+                        data: "A pointer to the data buffer.",
+                        nd: "The number of dimensions (1 here).",
+                        base: "The array this one is a view of, if any (None here: it owns its data).",
+                        descr: format!("A pointer to the dtype ({}, {} bytes per item).", dt.name(), dt.itemsize()).into(),
+                        flags: "Owns-data, contiguity and writeability flags.",
+                        mem_handler: "The memory handler that allocated the data (NumPy >= 1.22).",
+                    },
+                ),
             );
             let meta = Node::leaf(
                 "shape + strides",
@@ -486,6 +477,51 @@ fn container_nodes(s: &Scenario, alloc: Allocator, data: Allocator) -> (Vec<Node
     }
 }
 
+/// What an ndarray's header fields say, where an array that owns its data and a view differ.
+struct NdarrayExplain {
+    ty: &'static str,
+    data: &'static str,
+    nd: &'static str,
+    base: &'static str,
+    descr: Text,
+    flags: &'static str,
+    mem_handler: &'static str,
+}
+
+/// PyArrayObject_fields (numpy/core/include/numpy/ndarraytypes.h), one node per field, with
+/// `mem_handler` from NumPy 1.22; `nd` and `flags` are ints padded to a word on 64-bit.
+fn ndarray_fields(p: Profile, numpy: Numpy, e: NdarrayExplain) -> Vec<Node> {
+    let w = p.ptr();
+    let int_field = |name: &'static str, padded: &'static str, explain: &'static str| {
+        field(if w == 8 { padded } else { name }, w, explain)
+    };
+    let [rc, ty] = refcnt_type(p, e.ty);
+    [
+        rc,
+        ty,
+        field("data", w, e.data),
+        int_field("nd", "nd (+4 padding)", e.nd),
+        field("dimensions", w, "A pointer to the shape."),
+        field(
+            "strides",
+            w,
+            "A pointer to the strides: bytes to step per dimension.",
+        ),
+        field("base", w, e.base),
+        field("descr", w, e.descr),
+        int_field("flags", "flags (+4 padding)", e.flags),
+        field("weakreflist", w, "The head of the list of weak references."),
+        field(
+            "_buffer_info",
+            w,
+            "Cached buffer-protocol format information.",
+        ),
+    ]
+    .into_iter()
+    .chain((numpy == Numpy::V2).then(|| field("mem_handler", w, e.mem_handler)))
+    .collect()
+}
+
 /// sys.getsizeof(x) does not count what x.base holds: the same nodes with no getsizeof bytes.
 fn not_in_getsizeof(mut node: Node) -> Node {
     node.bytes.getsizeof = 0;
@@ -510,10 +546,6 @@ fn ndarray_view(
     let nd = shape.map_or(1, |d| d.nd as u64);
     let len = s.length();
     let block = alloc.malloc(Domain::Object, p.ndarray_basic(s.numpy));
-    let [rc, ty] = refcnt_type(p, "A pointer to the type object (numpy.ndarray).");
-    let int_field = |name: &'static str, padded: &'static str, explain: &'static str| {
-        field(if w == 8 { padded } else { name }, w, explain)
-    };
     let what = match (shape, step) {
         (Some(d), _) => {
             let dims: Vec<String> = d.as_slice().iter().map(|x| x.to_string()).collect();
@@ -535,24 +567,19 @@ fn ndarray_view(
             None => "The view: a header of its own over the base's data buffer, with its own shape \
                  and strides.",
         },
-        [
-            rc,
-            ty,
-            field("data", w, "A pointer into the base's data buffer."),
-            int_field("nd", "nd (+4 padding)", "The number of dimensions."),
-            field("dimensions", w, "A pointer to the shape."),
-            field("strides", w, "A pointer to the strides: bytes to step per dimension."),
-            field("base", w, "A reference to the array that owns the data, which the view keeps alive."),
-            field("descr", w, "A pointer to the dtype."),
-            int_field("flags", "flags (+4 padding)", "OWNDATA is off: the data belongs to the base."),
-            field("weakreflist", w, "The head of the list of weak references."),
-            field("_buffer_info", w, "Cached buffer-protocol format information."),
-        ]
-        .into_iter()
-        .chain((s.numpy == Numpy::V2).then(|| {
-            field("mem_handler", w, "The memory handler (NumPy >= 1.22).")
-        }))
-        .collect(),
+        ndarray_fields(
+            p,
+            s.numpy,
+            NdarrayExplain {
+                ty: "A pointer to the type object (numpy.ndarray).",
+                data: "A pointer into the base's data buffer.",
+                nd: "The number of dimensions.",
+                base: "A reference to the array that owns the data, which the view keeps alive.",
+                descr: "A pointer to the dtype.".into(),
+                flags: "OWNDATA is off: the data belongs to the base.",
+                mem_handler: "The memory handler (NumPy >= 1.22).",
+            },
+        ),
     );
     let meta = Node::leaf(
         "shape + strides",
